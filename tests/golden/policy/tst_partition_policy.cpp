@@ -1,0 +1,88 @@
+// Golden tests of the network-partition decision: partition/<case>.input.json
+// gives what a server observed, partition/<case>.expected.json what it must do.
+
+#include "PartitionPolicy.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace lifeline::policy;
+
+namespace {
+
+const QString kDir = LIFELINE_SOURCE_DIR "/tests/golden/policy/partition";
+
+QJsonObject readJson(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QStringList strings(const QJsonValue& v) {
+    QStringList out;
+    for (const auto& s : v.toArray())
+        out << s.toString();
+    return out;
+}
+
+} // namespace
+
+class TestPartitionPolicy : public QObject {
+    Q_OBJECT
+private slots:
+    void golden_data() {
+        QTest::addColumn<QString>("name");
+        const auto inputs = QDir(kDir).entryList({"*.input.json"}, QDir::Files, QDir::Name);
+        QVERIFY(inputs.size() >= 10);
+        for (const auto& f : inputs)
+            QTest::newRow(qPrintable(f)) << f.chopped(QString(".input.json").size());
+    }
+
+    void golden() {
+        QFETCH(QString, name);
+        const auto in = readJson(kDir + "/" + name + ".input.json");
+        PartitionInput input;
+        input.servers = strings(in["servers"]);
+        input.local = in["local"].toString();
+        input.reachable = strings(in["reachable"]);
+        input.lost = strings(in["lost"]);
+        input.pingConfigured = in["pingConfigured"].toBool();
+        input.pingReachableNow = in["pingReachableNow"].toBool();
+        input.pingReachableBefore = in["pingReachableBefore"].toBool();
+        const auto d = resolvePartition(input);
+        const QJsonObject actual{{"verdict", verdictName(d.verdict)},
+                                 {"method", d.method},
+                                 {"reason", d.reason},
+                                 {"pingTargetAlreadyLost", d.pingTargetAlreadyLost}};
+        const auto expected = readJson(kDir + "/" + name + ".expected.json");
+        QCOMPARE(QJsonDocument(actual).toJson(), QJsonDocument(expected).toJson());
+    }
+
+    // Whatever the inputs, two disjoint sides of a 3+ server cluster never both
+    // survive by majority (the property the golden cases sample).
+    void majorityNeverHasTwoWinners() {
+        for (int total = 3; total <= 9; ++total) {
+            QStringList all;
+            for (int i = 1; i <= total; ++i)
+                all << QStringLiteral("s%1").arg(i);
+            for (int split = 1; split < total; ++split) {
+                const QStringList a = all.mid(0, split), b = all.mid(split);
+                auto side = [&](const QStringList& mine, const QStringList& other) {
+                    PartitionInput in{all, mine.first(), mine.mid(1), other, true, true, true};
+                    return resolvePartition(in).verdict;
+                };
+                const bool aWins = side(a, b) == Verdict::Survive;
+                const bool bWins = side(b, a) == Verdict::Survive;
+                if (2 * split != total)
+                    QVERIFY2(aWins != bWins, qPrintable(QString("%1 + %2").arg(split).arg(total - split)));
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPartitionPolicy)
+#include "tst_partition_policy.moc"
