@@ -2,6 +2,7 @@
 
 #include "Encoding.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -131,6 +132,37 @@ ConfigDocument ConfigDocument::create(const QString& charset) {
         "xml", QStringLiteral("version=\"1.0\" encoding=\"%1\"").arg(charset)));
     doc.dom_.appendChild(doc.dom_.createElement("root"));
     return doc;
+}
+
+static void canonicalize(const QDomElement& e, QCryptographicHash& hash) {
+    hash.addData(QByteArrayView("<"));
+    hash.addData(e.tagName().toUtf8());
+    QStringList attributes;
+    const auto attrs = e.attributes();
+    for (int i = 0; i < attrs.count(); ++i) {
+        const auto a = attrs.item(i).toAttr();
+        attributes << a.name() + QLatin1Char('=') + a.value();
+    }
+    attributes.sort();
+    for (const auto& a : attributes) {
+        hash.addData(QByteArrayView(" "));
+        hash.addData(a.toUtf8());
+    }
+    hash.addData(QByteArrayView(">"));
+    QString text;
+    for (auto n = e.firstChild(); !n.isNull(); n = n.nextSibling())
+        if (n.isText() || n.isCDATASection())
+            text += n.nodeValue();
+    hash.addData(text.trimmed().toUtf8());
+    for (auto c = e.firstChildElement(); !c.isNull(); c = c.nextSiblingElement())
+        canonicalize(c, hash);
+    hash.addData(QByteArrayView("</>"));
+}
+
+QByteArray ConfigDocument::contentHash() const {
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    canonicalize(root(), hash);
+    return hash.result();
 }
 
 std::optional<QByteArray> ConfigDocument::serialize(QString* error) const {

@@ -35,6 +35,11 @@ public:
     bool crlf() const { return crlf_; }
     void setCrlf(bool crlf) { crlf_ = crlf; }
 
+    // SHA-256 of the document's content (element names, sorted attributes, trimmed
+    // text): the same configuration saved with other indentation, line endings or
+    // character set has the same hash. Heartbeats carry it to find mismatches.
+    QByteArray contentHash() const;
+
     // The file's bytes in its character set and line endings.
     std::optional<QByteArray> serialize(QString* error = nullptr) const;
 

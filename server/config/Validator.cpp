@@ -129,6 +129,14 @@ private:
                                  "packet would mark a server down")
                       .arg(p.heartbeatTimeoutMs)
                       .arg(p.heartbeatIntervalMs));
+        // The losing side of a partition must let go of everything it holds.
+        if (p.npAction < int(FinalAction::StopClusterService) ||
+            p.npAction == int(FinalAction::StopResource))
+            error(QStringLiteral("cluster / networkpartition/npaction"),
+                  QStringLiteral("action %1 (%2) would leave an isolated server running its "
+                                 "groups; use 3 (stop the cluster service) to 8")
+                      .arg(p.npAction)
+                      .arg(finalActionName(p.npAction)));
         QHash<int, QString> ports;
         const std::pair<int, const char*> all[] = {{p.internalPort, "internal"},
                                                    {p.heartbeatPort, "heartbeat"},

@@ -162,6 +162,20 @@ private slots:
                  qPrintable(loaded.diagnostics.texts().join('\n')));
     }
 
+    void contentHashIgnoresFormattingButNotContent() {
+        const auto plain = parseConfig(fixture::kValidConfig, "a");
+        QByteArray reformatted = fixture::kValidConfig;
+        reformatted.replace("\n", "\r\n");
+        reformatted.replace("  <", "<");
+        reformatted.replace("encoding=\"UTF-8\"", "encoding=\"EUC-JP\"");
+        const auto same = parseConfig(reformatted, "b");
+        QCOMPARE(plain.document->contentHash().size(), 32);
+        QCOMPARE(same.document->contentHash(), plain.document->contentHash());
+        QByteArray changed = fixture::kValidConfig;
+        changed.replace("<timeout>1000</timeout>", "<timeout>1200</timeout>");
+        QVERIFY(parseConfig(changed, "c").document->contentHash() != plain.document->contentHash());
+    }
+
 private:
     void checkLegacyCharset(const QString& charset) {
         const QByteArray bytes = withComment(kJapanese, charset);

@@ -38,6 +38,10 @@ const QList<Case>& cases() {
              setText(monitorElement(r, "diskw", "diskw1"), "polling/interval", "1000");
          },
          "error: monitor \"diskw1\" / polling/interval: 1000 s is out of range (0.05 to 999 s)"},
+        {"np action that keeps the isolated side running",
+         [](QDomElement r) { setText(r, "cluster/networkpartition/npaction", "2"); },
+         "error: cluster / networkpartition/npaction: action 2 (Stop group) would leave an "
+         "isolated server running its groups; use 3 (stop the cluster service) to 8"},
         {"port clash",
          [](QDomElement r) { setText(r, "cluster/port/webmgr", "29001"); },
          "error: cluster / port/webmgr: port 29001 is also the internal port"},

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "PartitionPolicy.h"
+#include "PingProber.h"
+
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <functional>
+
+namespace lifeline::np {
+
+// Runs network-partition resolution when servers are lost: waits for the view to
+// settle (in a split, the servers on the other side time out within about one
+// interval of each other, and a majority count taken at the first loss would be
+// wrong), checks afresh whether a ping target answers, then asks the policy.
+// Nothing may take over a lost server's groups before `resolved` says Survive.
+class PartitionResolver : public QObject {
+    Q_OBJECT
+public:
+    struct Settings {
+        QStringList servers;
+        QString local;
+        int settleMs = 2000;
+        int pingCheckMs = 1000;
+    };
+    using ReachablePeers = std::function<QStringList()>;
+
+    // `prober` may be null (no ping NP configured); it must outlive the resolver.
+    PartitionResolver(Settings settings, PingProber* prober, ReachablePeers reachable,
+                      QObject* parent = nullptr);
+
+    // A server's heartbeats all timed out; `lastContactMs` is the monotonic time
+    // it was last heard.
+    void peerLost(const QString& peer, qint64 lastContactMs);
+    // A lost server was heard again before the decision.
+    void peerBack(const QString& peer);
+    // Forget everything pending (cluster stopped or suspended).
+    void cancel();
+    bool busy() const { return !pending_.isEmpty(); }
+
+signals:
+    void resolved(const lifeline::policy::PartitionDecision& decision, const QStringList& lost);
+
+private:
+    void decide();
+    void finish(bool pingAnswers);
+
+    Settings settings_;
+    PingProber* prober_;
+    ReachablePeers reachable_;
+    QSet<QString> pending_;
+    qint64 earliestContactMs_ = 0;
+    QTimer settle_;
+    int generation_ = 0; // invalidates a ping check that was overtaken by cancel()
+};
+
+} // namespace lifeline::np

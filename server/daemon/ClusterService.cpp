@@ -1,0 +1,459 @@
+#include "ClusterService.h"
+
+#include "HeartbeatManager.h"
+#include "PartitionResolver.h"
+#include "PingProber.h"
+#include "Schema.h"
+
+#include <QHostAddress>
+#include <QJsonArray>
+
+#include <ctime>
+
+namespace lifeline::daemon {
+
+namespace {
+
+quint64 realtimeNs() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return quint64(ts.tv_sec) * 1000000000ull + quint64(ts.tv_nsec);
+}
+
+QString typeComment(config::schema::ObjectClass cls, const QString& type, const QString& comment) {
+    if (!comment.isEmpty())
+        return comment;
+    const auto* info = config::schema::typeInfo(cls, type);
+    return info ? QString::fromLatin1(info->description) : QString();
+}
+
+} // namespace
+
+ClusterService::ClusterService(Setup setup, QObject* parent)
+    : QObject(parent), paths_(setup.paths), local_(setup.local), config_(std::move(setup.config)),
+      document_(std::move(setup.document)), configHash_(document_.contentHash()),
+      heartbeatKey_(std::move(setup.heartbeatKey)), power_(std::move(setup.power)),
+      alerts_(local_, paths_.logDir()), incarnation_(realtimeNs()) {
+    heartbeatThread_.setObjectName(QStringLiteral("heartbeat"));
+    syncWait_.setSingleShot(true);
+    connect(&syncWait_, &QTimer::timeout, this, [this] {
+        QStringList missing;
+        for (const auto& p : peers())
+            if (!peers_.value(p).up)
+                missing << p;
+        alerts_.warning(QStringLiteral("cluster"), alert::ServerSyncTimeout,
+                        QStringLiteral("Server sync wait time (%1 s) is over; starting without %2.")
+                            .arg(config_.cluster.syncWaitMs / 1000.0)
+                            .arg(missing.join(QStringLiteral(", "))));
+        setState(ClusterState::Online);
+        alerts_.info(QStringLiteral("cluster"), alert::ClusterStarted,
+                     QStringLiteral("The cluster service has started."));
+    });
+
+    // Ping NP: the first pingnp resource whose device this server has.
+    const auto* me = config_.server(local_);
+    for (const auto& np : config_.npResources) {
+        if (np.type != QLatin1String("pingnp") || !me || !me->device(np.deviceId))
+            continue;
+        QList<QHostAddress> targets;
+        for (const auto& group : np.targetGroups)
+            for (const auto& ip : group)
+                targets << QHostAddress(ip);
+        prober_ = std::make_unique<np::PingProber>(targets, np.intervalMs, np.timeoutMs, np.retry);
+        connect(prober_.get(), &np::PingProber::reachabilityChanged, this, [this, name = np.name](bool ok) {
+            if (ok)
+                alerts_.info(QStringLiteral("np"), alert::PingTargetBack,
+                             QStringLiteral("A ping target of %1 answers again.").arg(name));
+            else
+                alerts_.warning(QStringLiteral("np"), alert::PingTargetLost,
+                                QStringLiteral("No ping target of %1 answers: network partition "
+                                               "resolution by ping cannot work until one does.")
+                                    .arg(name));
+        });
+        break;
+    }
+    np::PartitionResolver::Settings settings;
+    for (const auto& s : config_.serversByPriority())
+        settings.servers << s.name;
+    settings.local = local_;
+    settings.settleMs = 2 * config_.cluster.heartbeatIntervalMs;
+    settings.pingCheckMs = 1000;
+    for (const auto& np : config_.npResources)
+        if (np.type == QLatin1String("pingnp"))
+            settings.pingCheckMs = np.timeoutMs;
+    resolver_ = std::make_unique<np::PartitionResolver>(settings, prober_.get(),
+                                                        [this] { return reachablePeers(); });
+    connect(resolver_.get(), &np::PartitionResolver::resolved, this,
+            &ClusterService::onPartitionResolved);
+
+    for (const auto& p : peers())
+        peers_.insert(p, Peer{});
+}
+
+ClusterService::~ClusterService() {
+    stopHeartbeats(true);
+}
+
+QStringList ClusterService::peers() const {
+    QStringList out;
+    for (const auto& s : config_.serversByPriority())
+        if (s.name != local_)
+            out << s.name;
+    return out;
+}
+
+QStringList ClusterService::reachablePeers() const {
+    QStringList out;
+    for (auto it = peers_.begin(); it != peers_.end(); ++it)
+        if (it->up)
+            out << it.key();
+    return out;
+}
+
+void ClusterService::setState(ClusterState state) {
+    if (state == state_)
+        return;
+    state_ = state;
+    if (heartbeats_) {
+        const quint8 code = quint8(state);
+        QMetaObject::invokeMethod(heartbeats_, [hb = heartbeats_, code] { hb->setLocalState(code); });
+    }
+    emit stateChanged(state);
+}
+
+bool ClusterService::start(QString* error) {
+    if (state_ != ClusterState::Stopped)
+        return true;
+    if (prober_ && !prober_->start(error))
+        return false;
+
+    cluster::HeartbeatManager::Settings hb;
+    hb.localServer = local_;
+    hb.key = heartbeatKey_;
+    hb.configHash = configHash_;
+    hb.incarnation = incarnation_;
+    heartbeats_ = new cluster::HeartbeatManager(config_, hb);
+    heartbeats_->moveToThread(&heartbeatThread_);
+    connect(&heartbeatThread_, &QThread::finished, heartbeats_, &QObject::deleteLater);
+    connect(heartbeats_, &cluster::HeartbeatManager::peerUp, this, &ClusterService::onPeerUp);
+    connect(heartbeats_, &cluster::HeartbeatManager::peerDown, this, &ClusterService::onPeerDown);
+    connect(heartbeats_, &cluster::HeartbeatManager::pathStateChanged, this,
+            &ClusterService::onPathStateChanged);
+    connect(heartbeats_, &cluster::HeartbeatManager::peerConfigHash, this,
+            &ClusterService::onPeerConfigHash);
+    connect(heartbeats_, &cluster::HeartbeatManager::peerStateChanged, this,
+            &ClusterService::onPeerState);
+    heartbeatThread_.start(QThread::TimeCriticalPriority);
+
+    QString startError;
+    bool started = false;
+    QMetaObject::invokeMethod(
+        heartbeats_, [&] { started = heartbeats_->start(&startError); }, Qt::BlockingQueuedConnection);
+    if (!started) {
+        if (error)
+            *error = startError;
+        stopHeartbeats(false);
+        return false;
+    }
+    for (auto& p : peers_)
+        p = Peer{};
+    setState(ClusterState::Starting);
+    syncWait_.start(config_.cluster.syncWaitMs);
+    checkSyncComplete();
+    return true;
+}
+
+void ClusterService::checkSyncComplete() {
+    if (state_ != ClusterState::Starting)
+        return;
+    for (const auto& p : peers_)
+        if (!p.up)
+            return;
+    syncWait_.stop();
+    setState(ClusterState::Online);
+    alerts_.info(QStringLiteral("cluster"), alert::ClusterStarted,
+                 QStringLiteral("The cluster service has started."));
+}
+
+void ClusterService::stopHeartbeats(bool graceful) {
+    if (!heartbeats_)
+        return;
+    if (heartbeatThread_.isRunning())
+        QMetaObject::invokeMethod(
+            heartbeats_, [hb = heartbeats_, graceful] { hb->stop(graceful); },
+            Qt::BlockingQueuedConnection);
+    heartbeatThread_.quit();
+    heartbeatThread_.wait();
+    heartbeats_ = nullptr; // deleted by the thread's finished signal
+}
+
+void ClusterService::stop() {
+    if (state_ == ClusterState::Stopped)
+        return;
+    syncWait_.stop();
+    resolver_->cancel();
+    stopHeartbeats(true);
+    if (prober_)
+        prober_->stop();
+    for (auto& p : peers_)
+        p = Peer{};
+    setState(ClusterState::Stopped);
+    alerts_.info(QStringLiteral("cluster"), alert::ClusterStopped,
+                 QStringLiteral("The cluster service has stopped."));
+}
+
+// Heartbeats keep flowing while suspended (they carry the Suspended state), so
+// that resuming servers one after the other cannot look like a failure; what
+// stops is acting on what they say.
+bool ClusterService::suspend(QString* error) {
+    if (state_ == ClusterState::Suspended)
+        return true;
+    if (state_ != ClusterState::Online) {
+        if (error)
+            *error = QStringLiteral("the cluster service is %1, not Online").arg(clusterStateName(state_));
+        return false;
+    }
+    resolver_->cancel();
+    setState(ClusterState::Suspended);
+    alerts_.info(QStringLiteral("cluster"), alert::ClusterSuspended,
+                 QStringLiteral("The cluster service has been suspended."));
+    return true;
+}
+
+bool ClusterService::resume(QString* error) {
+    if (state_ != ClusterState::Suspended) {
+        if (error)
+            *error = QStringLiteral("the cluster service is %1, not Suspended").arg(clusterStateName(state_));
+        return false;
+    }
+    setState(ClusterState::Online);
+    alerts_.info(QStringLiteral("cluster"), alert::ClusterResumed,
+                 QStringLiteral("The cluster service has been resumed."));
+    // Servers lost while suspended were never resolved: do it now.
+    const qint64 now = np::PingProber::nowMs();
+    for (auto it = peers_.begin(); it != peers_.end(); ++it)
+        if (it->everHeard && !it->up && it->state != int(ClusterState::Stopped))
+            resolver_->peerLost(it.key(), now - config_.cluster.heartbeatTimeoutMs);
+    return true;
+}
+
+void ClusterService::onPeerUp(const QString& peer) {
+    auto& p = peers_[peer];
+    const bool wasKnown = p.everHeard;
+    p.up = true;
+    p.everHeard = true;
+    resolver_->peerBack(peer);
+    alerts_.info(QStringLiteral("cluster"), alert::ServerUp,
+                 wasKnown ? QStringLiteral("Server %1 is up again.").arg(peer)
+                          : QStringLiteral("Server %1 is up.").arg(peer));
+    checkSyncComplete();
+}
+
+void ClusterService::onPeerDown(const QString& peer, bool graceful) {
+    auto& p = peers_[peer];
+    p.up = false;
+    for (auto& normal : p.paths)
+        normal = false;
+    if (graceful) {
+        p.state = int(ClusterState::Stopped);
+        alerts_.info(QStringLiteral("cluster"), alert::ServerLeft,
+                     QStringLiteral("Server %1 stopped its cluster service.").arg(peer));
+        return;
+    }
+    alerts_.error(QStringLiteral("cluster"), alert::ServerDown,
+                  QStringLiteral("Server %1 is down: no heartbeat on any path for %2 ms.")
+                      .arg(peer)
+                      .arg(config_.cluster.heartbeatTimeoutMs));
+    if (state_ == ClusterState::Online)
+        resolver_->peerLost(peer, np::PingProber::nowMs() - config_.cluster.heartbeatTimeoutMs);
+}
+
+void ClusterService::onPathStateChanged(const QString& peer, const QString& path, bool normal) {
+    auto& p = peers_[peer];
+    const bool was = p.paths.value(path, false);
+    p.paths[path] = normal;
+    if (normal == was || !p.up)
+        return; // a server that is down loses every path; that is its own alert
+    if (normal)
+        alerts_.info(QStringLiteral("hb"), alert::PathNormal,
+                     QStringLiteral("Heartbeat %1 to server %2 is Normal again.").arg(path, peer));
+    else
+        alerts_.warning(QStringLiteral("hb"), alert::PathOffline,
+                        QStringLiteral("Heartbeat %1 to server %2 is Offline; the cluster goes "
+                                       "on over the other paths.")
+                            .arg(path, peer));
+}
+
+void ClusterService::onPeerConfigHash(const QString& peer, const QByteArray& hash) {
+    auto& p = peers_[peer];
+    const bool wasMismatch = !p.configHash.isEmpty() && p.configHash != configHash_;
+    p.configHash = hash;
+    const bool mismatch = hash != configHash_;
+    if (mismatch && !wasMismatch)
+        alerts_.warning(QStringLiteral("cluster"), alert::ConfigMismatch,
+                        QStringLiteral("Server %1 runs a different configuration (%2, here %3): "
+                                       "no group starts until they match.")
+                            .arg(peer, QString::fromLatin1(hash.toHex().left(12)),
+                                 QString::fromLatin1(configHash_.toHex().left(12))));
+    else if (!mismatch && wasMismatch)
+        alerts_.info(QStringLiteral("cluster"), alert::ConfigMatch,
+                     QStringLiteral("Server %1 runs the same configuration again.").arg(peer));
+}
+
+void ClusterService::onPeerState(const QString& peer, int state) { peers_[peer].state = state; }
+
+void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, const QStringList& lost) {
+    const QString servers = lost.join(QStringLiteral(", "));
+    const QString text = QStringLiteral("Network partition resolution for %1 (%2): %3; %4.")
+                             .arg(servers, d.method, policy::verdictName(d.verdict), d.reason);
+    for (const auto& peer : lost)
+        verdicts_.append({{"time", QDateTime::currentDateTime().toString(Qt::ISODateWithMs)},
+                          {"peer", peer},
+                          {"verdict", policy::verdictName(d.verdict)},
+                          {"reason", d.reason}});
+    while (verdicts_.size() > 50)
+        verdicts_.removeFirst();
+    if (d.pingTargetAlreadyLost)
+        alerts_.error(QStringLiteral("np"), alert::NpPingLostBefore,
+                      QStringLiteral("No ping target answered before the heartbeats were lost: "
+                                     "the network partition cannot be resolved by ping."));
+    switch (d.verdict) {
+    case policy::Verdict::Survive:
+        alerts_.info(QStringLiteral("np"), alert::NpSurvive, text);
+        break;
+    case policy::Verdict::NoResolution:
+        alerts_.warning(QStringLiteral("np"), alert::NpNoResolution, text);
+        break;
+    case policy::Verdict::Isolated:
+        alerts_.error(QStringLiteral("np"), alert::NpIsolated, text);
+        performFinalAction(config_.cluster.npAction,
+                           QStringLiteral("this server is on the losing side of a network partition"));
+        break;
+    }
+}
+
+void ClusterService::performFinalAction(int code, const QString& reason) {
+    using Action = PowerControl::Action;
+    std::optional<Action> power;
+    switch (config::FinalAction(code)) {
+    case config::FinalAction::StopClusterServiceAndShutdown: power = Action::Shutdown; break;
+    case config::FinalAction::StopClusterServiceAndReboot: power = Action::Reboot; break;
+    case config::FinalAction::SysrqPanic:
+    case config::FinalAction::KeepalivePanic: power = Action::Panic; break;
+    case config::FinalAction::KeepaliveReset: power = Action::Reset; break;
+    default: break; // stop the cluster service (validation allows nothing weaker)
+    }
+    alerts_.error(QStringLiteral("cluster"), alert::FinalAction,
+                  QStringLiteral("Final action \"%1\" because %2.")
+                      .arg(config::finalActionName(code), reason));
+    stop();
+    if (!power)
+        return;
+    QString error;
+    if (!power_->perform(*power, &error))
+        alerts_.error(QStringLiteral("cluster"), alert::FinalActionFailed,
+                      QStringLiteral("Final action \"%1\" could not be performed: %2")
+                          .arg(PowerControl::actionName(*power), error));
+}
+
+QJsonObject ClusterService::status() const {
+    using config::schema::ObjectClass;
+    const auto snapshot = heartbeats_ ? heartbeats_->snapshot() : cluster::HeartbeatManager::Snapshot{};
+    QJsonArray servers;
+    for (const auto& s : config_.serversByPriority()) {
+        const bool isLocal = s.name == local_;
+        const Peer peer = peers_.value(s.name);
+        QString state;
+        QString reason;
+        if (isLocal) {
+            state = clusterStateName(state_);
+        } else if (state_ == ClusterState::Stopped) {
+            state = QStringLiteral("Unknown");
+        } else if (!peer.up) {
+            state = QStringLiteral("Offline");
+        } else if (!peer.configHash.isEmpty() && peer.configHash != configHash_) {
+            state = QStringLiteral("Caution");
+            reason = QStringLiteral("configuration differs");
+        } else {
+            switch (ClusterState(peer.state)) {
+            case ClusterState::Suspended: state = QStringLiteral("Suspended"); break;
+            case ClusterState::Starting: state = QStringLiteral("Starting"); break;
+            default: state = QStringLiteral("Online"); break;
+            }
+        }
+        QJsonArray hbs;
+        for (const auto& hb : config_.heartbeats) {
+            QString hbState = QStringLiteral("Unknown");
+            if (state_ != ClusterState::Stopped && hb.kind() != config::HeartbeatKind::Unsupported) {
+                const bool onPath = s.device(hb.deviceId) != nullptr;
+                if (!onPath)
+                    hbState = QStringLiteral("Unknown");
+                else if (isLocal)
+                    hbState = snapshot.localPathNormal.value(hb.name, false) ? QStringLiteral("Normal")
+                                                                             : QStringLiteral("Offline");
+                else
+                    hbState = peer.paths.value(hb.name, false) ? QStringLiteral("Normal")
+                                                               : QStringLiteral("Offline");
+            }
+            hbs.append(QJsonObject{{"name", hb.name},
+                                   {"type", hb.type},
+                                   {"comment", typeComment(ObjectClass::Heartbeat, hb.type, QString())},
+                                   {"state", hbState}});
+        }
+        QJsonArray nps;
+        for (const auto& np : config_.npResources) {
+            QString npState = QStringLiteral("Unknown");
+            if (isLocal && prober_ && state_ != ClusterState::Stopped && s.device(np.deviceId))
+                npState = prober_->anyReachable() ? QStringLiteral("Normal") : QStringLiteral("Error");
+            nps.append(QJsonObject{{"name", np.name},
+                                   {"type", np.type},
+                                   {"comment", typeComment(ObjectClass::NpResource, np.type, QString())},
+                                   {"state", npState}});
+        }
+        servers.append(QJsonObject{{"name", s.name},
+                                   {"priority", s.priority},
+                                   {"comment", s.comment},
+                                   {"state", state},
+                                   {"reason", reason},
+                                   {"heartbeats", hbs},
+                                   {"np", nps}});
+    }
+    QJsonObject counters;
+    for (auto it = snapshot.counters.begin(); it != snapshot.counters.end(); ++it)
+        counters.insert(it.key(), it.value().toJson());
+    QJsonArray verdicts;
+    for (const auto& v : verdicts_)
+        verdicts.append(v);
+    QJsonArray monitors;
+    for (const auto& m : config_.monitors)
+        monitors.append(QJsonObject{{"name", m.name},
+                                    {"type", m.type},
+                                    {"comment", typeComment(ObjectClass::Monitor, m.type, m.comment)},
+                                    {"state", QStringLiteral("Unknown")}});
+    QJsonArray groups;
+    for (const auto& g : config_.groups) {
+        QJsonArray resources;
+        for (const auto& ref : g.resourceRefs) {
+            const auto [type, name] = config::splitResourceRef(ref);
+            resources.append(QJsonObject{{"name", name}, {"type", type}, {"comment", QString()},
+                                         {"state", QStringLiteral("Offline")}});
+        }
+        groups.append(QJsonObject{{"name", g.name}, {"comment", g.comment},
+                                  {"state", QStringLiteral("Offline")}, {"current", QString()},
+                                  {"resources", resources}});
+    }
+    return {{"cluster", QJsonObject{{"name", config_.cluster.name},
+                                    {"comment", config_.cluster.comment},
+                                    {"state", clusterStateName(state_)},
+                                    {"timeoutRatio", 1.0}}},
+            {"local", local_},
+            {"servers", servers},
+            {"groups", groups},
+            {"monitors", monitors},
+            {"heartbeatCounters", counters},
+            {"np", QJsonObject{{"verdicts", verdicts}}},
+            {"config", QJsonObject{{"hash", QString::fromLatin1(configHash_.toHex())},
+                                   {"generation", 0}}}};
+}
+
+} // namespace lifeline::daemon

@@ -1,0 +1,191 @@
+#include "CommandRouter.h"
+
+#include "ClusterService.h"
+
+#include "ControlServer.h"
+#include "RpcClient.h"
+#include "RpcServer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <memory>
+
+namespace lifeline::daemon {
+
+namespace {
+
+constexpr int kRpcTimeoutMs = 3000;
+
+const QStringList kOperations{QStringLiteral("start"), QStringLiteral("stop"),
+                              QStringLiteral("restart"), QStringLiteral("suspend"),
+                              QStringLiteral("resume")};
+
+// Gathers one answer per server and replies when the last one is in.
+struct Gather {
+    control::Responder responder;
+    QJsonObject servers;
+    int pending = 0;
+    void add(const QString& server, bool ok, const QString& message) {
+        QJsonObject entry{{"ok", ok}};
+        if (!ok)
+            entry.insert("message", message);
+        servers.insert(server, entry);
+        if (--pending == 0)
+            responder.reply({{"servers", servers}});
+    }
+};
+
+} // namespace
+
+CommandRouter::CommandRouter(ClusterService& service, control::ControlServer& control,
+                             rpc::RpcServer& rpcServer, rpc::RpcClient& rpcClient, QObject* parent)
+    : QObject(parent), service_(service), control_(control), rpcServer_(rpcServer),
+      rpcClient_(rpcClient) {
+    registerControlCommands();
+    registerRpcMethods();
+}
+
+bool CommandRouter::runLocally(const QString& operation, QString* error) {
+    if (operation == QLatin1String("start"))
+        return service_.start(error);
+    if (operation == QLatin1String("stop")) {
+        service_.stop();
+        return true;
+    }
+    if (operation == QLatin1String("restart")) {
+        service_.stop();
+        return service_.start(error);
+    }
+    if (operation == QLatin1String("suspend"))
+        return service_.suspend(error);
+    if (operation == QLatin1String("resume"))
+        return service_.resume(error);
+    if (error)
+        *error = QStringLiteral("unknown operation %1").arg(operation);
+    return false;
+}
+
+// Interconnect first: the addresses of the server's LAN devices in the order of
+// the heartbeats that use them, then its other LAN devices.
+QStringList CommandRouter::addressesOf(const QString& server) const {
+    const auto& cfg = service_.config();
+    const auto* s = cfg.server(server);
+    if (!s)
+        return {};
+    auto heartbeats = cfg.heartbeats;
+    std::stable_sort(heartbeats.begin(), heartbeats.end(),
+                     [](auto& a, auto& b) { return a.priority < b.priority; });
+    QStringList out;
+    auto add = [&](const config::Device* d) {
+        if (!d || d->type != QLatin1String("lan"))
+            return;
+        const QString address = d->info.section('/', 0, 0);
+        if (!out.contains(address))
+            out << address;
+    };
+    for (const auto& hb : heartbeats)
+        add(s->device(hb.deviceId));
+    for (const auto& d : s->devices)
+        add(&d);
+    return out;
+}
+
+void CommandRouter::callPeer(const QString& server, QStringList addresses, const QString& method,
+                             Done done) {
+    if (addresses.isEmpty()) {
+        done(false, QStringLiteral("no address of server %1 answers").arg(server));
+        return;
+    }
+    const QString address = addresses.takeFirst();
+    rpcClient_.call(address, quint16(service_.config().cluster.internalPort), server, method, {},
+                    kRpcTimeoutMs,
+                    [this, server, addresses, method, done](bool ok, const QJsonObject&,
+                                                            const QString& error) {
+                        if (ok || addresses.isEmpty() || !error.contains(QLatin1String("connect")))
+                            done(ok, error);
+                        else
+                            callPeer(server, addresses, method, done);
+                    });
+}
+
+void CommandRouter::runOn(const QString& server, const QString& operation, Done done) {
+    if (server == service_.localServer()) {
+        QString error;
+        const bool ok = runLocally(operation, &error);
+        done(ok, error);
+        return;
+    }
+    callPeer(server, addressesOf(server), QStringLiteral("cluster.") + operation, std::move(done));
+}
+
+void CommandRouter::registerControlCommands() {
+    using control::Access;
+    control_.registerCommand(QStringLiteral("status"), Access::Read,
+                             [this](const control::Request&, control::Responder r) {
+                                 r.reply(service_.status());
+                             });
+    control_.registerCommand(QStringLiteral("config"), Access::Read,
+                             [this](const control::Request&, control::Responder r) {
+                                 r.reply({{"xml", service_.document().dom().toString(2)}});
+                             });
+    control_.registerCommand(QStringLiteral("alerts"), Access::Read,
+                             [this](const control::Request&, control::Responder r) {
+                                 QJsonArray list;
+                                 for (const auto& a : service_.alerts().recent())
+                                     list.append(a.toJson());
+                                 r.reply({{"alerts", list}});
+                             });
+    for (const auto& operation : kOperations) {
+        control_.registerCommand(
+            QStringLiteral("cluster.") + operation, Access::Write,
+            [this, operation](const control::Request& request, control::Responder r) {
+                QStringList targets;
+                const bool clusterWide = operation == QLatin1String("suspend") ||
+                                         operation == QLatin1String("resume");
+                if (clusterWide || request.args.value("all").toBool()) {
+                    for (const auto& s : service_.config().serversByPriority())
+                        targets << s.name;
+                } else {
+                    for (const auto& v : request.args.value("servers").toArray())
+                        targets << v.toString();
+                    if (targets.isEmpty())
+                        targets << service_.localServer();
+                }
+                for (const auto& t : targets)
+                    if (!service_.config().server(t)) {
+                        r.fail(QStringLiteral("unknown-server"),
+                               QStringLiteral("%1 is not a server of this cluster").arg(t));
+                        return;
+                    }
+                auto gather = std::make_shared<Gather>();
+                gather->responder = r;
+                gather->pending = int(targets.size());
+                // Others first when stopping, so that this server answers to the end.
+                if (operation == QLatin1String("stop"))
+                    std::stable_partition(targets.begin(), targets.end(), [this](const QString& s) {
+                        return s != service_.localServer();
+                    });
+                for (const auto& t : targets)
+                    runOn(t, operation, [gather, t](bool ok, const QString& message) {
+                        gather->add(t, ok, message);
+                    });
+            });
+    }
+}
+
+void CommandRouter::registerRpcMethods() {
+    for (const auto& operation : kOperations)
+        rpcServer_.registerMethod(QStringLiteral("cluster.") + operation,
+                                  [this, operation](const QJsonObject&, const QString&,
+                                                    rpc::RpcServer::Responder r) {
+                                      QString error;
+                                      if (runLocally(operation, &error))
+                                          r.reply(QJsonObject{});
+                                      else
+                                          r.fail(error);
+                                  });
+}
+
+} // namespace lifeline::daemon

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+
+namespace lifeline::control {
+class ControlServer;
+}
+namespace lifeline::rpc {
+class RpcServer;
+class RpcClient;
+} // namespace lifeline::rpc
+
+namespace lifeline::daemon {
+
+class ClusterService;
+
+// Connects the commands of the control API (clpcl, clpstat, WebManager) and the
+// inter-node RPC methods to the cluster service. A command aimed at other
+// servers is forwarded to them over RPC and the answers are gathered into one.
+class CommandRouter : public QObject {
+    Q_OBJECT
+public:
+    CommandRouter(ClusterService& service, control::ControlServer& control, rpc::RpcServer& rpcServer,
+                  rpc::RpcClient& rpcClient, QObject* parent = nullptr);
+
+private:
+    using Done = std::function<void(bool ok, const QString& message)>;
+    void registerControlCommands();
+    void registerRpcMethods();
+    // Runs `operation` ("start", "stop", "restart", "suspend", "resume") here.
+    bool runLocally(const QString& operation, QString* error);
+    // Runs `operation` on `server`, here or over RPC, and reports once.
+    void runOn(const QString& server, const QString& operation, Done done);
+    void callPeer(const QString& server, QStringList addresses, const QString& method, Done done);
+    QStringList addressesOf(const QString& server) const;
+
+    ClusterService& service_;
+    control::ControlServer& control_;
+    rpc::RpcServer& rpcServer_;
+    rpc::RpcClient& rpcClient_;
+};
+
+} // namespace lifeline::daemon
