@@ -60,8 +60,11 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
             for (const auto& ip : group)
                 targets << QHostAddress(ip);
         prober_ = std::make_unique<np::PingProber>(targets, np.intervalMs, np.timeoutMs, np.retry);
-        connect(prober_.get(), &np::PingProber::reachabilityChanged, this, [this, name = np.name](bool ok) {
-            if (ok)
+        connect(prober_.get(), &np::PingProber::reachabilityChanged, this,
+                [this, name = np.name, answeredBefore = false](bool ok) mutable {
+            if (ok && !answeredBefore)
+                answeredBefore = true; // the first answer after start is no news
+            else if (ok)
                 alerts_.info(QStringLiteral("np"), alert::PingTargetBack,
                              QStringLiteral("A ping target of %1 answers again.").arg(name));
             else
@@ -114,10 +117,8 @@ void ClusterService::setState(ClusterState state) {
     if (state == state_)
         return;
     state_ = state;
-    if (heartbeats_) {
-        const quint8 code = quint8(state);
-        QMetaObject::invokeMethod(heartbeats_, [hb = heartbeats_, code] { hb->setLocalState(code); });
-    }
+    if (heartbeats_)
+        heartbeats_->setLocalState(quint8(state)); // thread-safe: queued to the heartbeat thread
     emit stateChanged(state);
 }
 
@@ -127,14 +128,8 @@ bool ClusterService::start(QString* error) {
     if (prober_ && !prober_->start(error))
         return false;
 
-    cluster::HeartbeatManager::Settings hb;
-    hb.localServer = local_;
-    hb.key = heartbeatKey_;
-    hb.configHash = configHash_;
-    hb.incarnation = incarnation_;
-    heartbeats_ = new cluster::HeartbeatManager(config_, hb);
+    heartbeats_ = new cluster::HeartbeatManager(config_, local_, heartbeatKey_, configHash_, incarnation_);
     heartbeats_->moveToThread(&heartbeatThread_);
-    connect(&heartbeatThread_, &QThread::finished, heartbeats_, &QObject::deleteLater);
     connect(heartbeats_, &cluster::HeartbeatManager::peerUp, this, &ClusterService::onPeerUp);
     connect(heartbeats_, &cluster::HeartbeatManager::peerDown, this, &ClusterService::onPeerDown);
     connect(heartbeats_, &cluster::HeartbeatManager::pathStateChanged, this,
@@ -143,21 +138,19 @@ bool ClusterService::start(QString* error) {
             &ClusterService::onPeerConfigHash);
     connect(heartbeats_, &cluster::HeartbeatManager::peerStateChanged, this,
             &ClusterService::onPeerState);
+    connect(heartbeats_, &cluster::HeartbeatManager::pathError, this,
+            [this](const QString& path, const QString& message) {
+                alerts_.warning(QStringLiteral("hb"), alert::PathOffline,
+                                QStringLiteral("Heartbeat %1 cannot be used: %2 (retrying).").arg(path, message));
+            });
+    heartbeats_->setTimeoutRatio(timeoutRatio_);
     heartbeatThread_.start(QThread::TimeCriticalPriority);
-
-    QString startError;
-    bool started = false;
-    QMetaObject::invokeMethod(
-        heartbeats_, [&] { started = heartbeats_->start(&startError); }, Qt::BlockingQueuedConnection);
-    if (!started) {
-        if (error)
-            *error = startError;
-        stopHeartbeats(false);
-        return false;
-    }
     for (auto& p : peers_)
         p = Peer{};
     setState(ClusterState::Starting);
+    for (const auto& issue : heartbeats_->setupIssues())
+        alerts_.warning(QStringLiteral("hb"), alert::PathOffline, issue);
+    heartbeats_->start(); // a path that cannot open yet is retried and reported by pathError
     syncWait_.start(config_.cluster.syncWaitMs);
     checkSyncComplete();
     return true;
@@ -178,13 +171,11 @@ void ClusterService::checkSyncComplete() {
 void ClusterService::stopHeartbeats(bool graceful) {
     if (!heartbeats_)
         return;
-    if (heartbeatThread_.isRunning())
-        QMetaObject::invokeMethod(
-            heartbeats_, [hb = heartbeats_, graceful] { hb->stop(graceful); },
-            Qt::BlockingQueuedConnection);
+    heartbeats_->stop(graceful); // waits for the heartbeat thread
     heartbeatThread_.quit();
     heartbeatThread_.wait();
-    heartbeats_ = nullptr; // deleted by the thread's finished signal
+    delete heartbeats_;
+    heartbeats_ = nullptr;
 }
 
 void ClusterService::stop() {
@@ -233,8 +224,16 @@ bool ClusterService::resume(QString* error) {
     const qint64 now = np::PingProber::nowMs();
     for (auto it = peers_.begin(); it != peers_.end(); ++it)
         if (it->everHeard && !it->up && it->state != int(ClusterState::Stopped))
-            resolver_->peerLost(it.key(), now - config_.cluster.heartbeatTimeoutMs);
+            resolver_->peerLost(it.key(), now - effectiveTimeoutMs());
     return true;
+}
+
+void ClusterService::setTimeoutRatio(double ratio) {
+    if (ratio <= 0)
+        return;
+    timeoutRatio_ = ratio;
+    if (heartbeats_)
+        heartbeats_->setTimeoutRatio(ratio);
 }
 
 void ClusterService::onPeerUp(const QString& peer) {
@@ -260,20 +259,29 @@ void ClusterService::onPeerDown(const QString& peer, bool graceful) {
                      QStringLiteral("Server %1 stopped its cluster service.").arg(peer));
         return;
     }
+    if (!p.everHeard) {
+        // Not a failure: it has not started (it owns nothing this server could take).
+        alerts_.warning(QStringLiteral("cluster"), alert::ServerDown,
+                        QStringLiteral("Server %1 has not been heard since this server started.").arg(peer));
+        return;
+    }
     alerts_.error(QStringLiteral("cluster"), alert::ServerDown,
                   QStringLiteral("Server %1 is down: no heartbeat on any path for %2 ms.")
                       .arg(peer)
-                      .arg(config_.cluster.heartbeatTimeoutMs));
+                      .arg(effectiveTimeoutMs()));
     if (state_ == ClusterState::Online)
-        resolver_->peerLost(peer, np::PingProber::nowMs() - config_.cluster.heartbeatTimeoutMs);
+        resolver_->peerLost(peer, np::PingProber::nowMs() - effectiveTimeoutMs());
 }
 
 void ClusterService::onPathStateChanged(const QString& peer, const QString& path, bool normal) {
     auto& p = peers_[peer];
+    const bool known = p.paths.contains(path);
     const bool was = p.paths.value(path, false);
     p.paths[path] = normal;
-    if (normal == was || !p.up)
-        return; // a server that is down loses every path; that is its own alert
+    // The first word of a path is not news; a server that is down loses every
+    // path, which is its own alert.
+    if (!known || normal == was || !p.up)
+        return;
     if (normal)
         alerts_.info(QStringLiteral("hb"), alert::PathNormal,
                      QStringLiteral("Heartbeat %1 to server %2 is Normal again.").arg(path, peer));
@@ -358,7 +366,7 @@ void ClusterService::performFinalAction(int code, const QString& reason) {
 
 QJsonObject ClusterService::status() const {
     using config::schema::ObjectClass;
-    const auto snapshot = heartbeats_ ? heartbeats_->snapshot() : cluster::HeartbeatManager::Snapshot{};
+    const auto snapshot = heartbeats_ ? heartbeats_->snapshot() : cluster::MembershipSnapshot{};
     QJsonArray servers;
     for (const auto& s : config_.serversByPriority()) {
         const bool isLocal = s.name == local_;
@@ -389,8 +397,9 @@ QJsonObject ClusterService::status() const {
                 if (!onPath)
                     hbState = QStringLiteral("Unknown");
                 else if (isLocal)
-                    hbState = snapshot.localPathNormal.value(hb.name, false) ? QStringLiteral("Normal")
-                                                                             : QStringLiteral("Offline");
+                    hbState = snapshot.path(hb.name) && snapshot.path(hb.name)->localNormal
+                                  ? QStringLiteral("Normal")
+                                  : QStringLiteral("Offline");
                 else
                     hbState = peer.paths.value(hb.name, false) ? QStringLiteral("Normal")
                                                                : QStringLiteral("Offline");
@@ -419,8 +428,17 @@ QJsonObject ClusterService::status() const {
                                    {"np", nps}});
     }
     QJsonObject counters;
-    for (auto it = snapshot.counters.begin(); it != snapshot.counters.end(); ++it)
-        counters.insert(it.key(), it.value().toJson());
+    for (const auto& path : snapshot.paths) {
+        const auto& n = path.counters;
+        counters.insert(path.name, QJsonObject{{"sent", qint64(n.sent)},
+                                               {"received", qint64(n.received)},
+                                               {"accepted", qint64(n.accepted)},
+                                               {"malformed", qint64(n.malformed)},
+                                               {"foreignCluster", qint64(n.foreignCluster)},
+                                               {"forged", qint64(n.forged)},
+                                               {"replayed", qint64(n.replayed)},
+                                               {"unknownSender", qint64(n.unknownSender)}});
+    }
     QJsonArray verdicts;
     for (const auto& v : verdicts_)
         verdicts.append(v);
@@ -428,14 +446,15 @@ QJsonObject ClusterService::status() const {
     for (const auto& m : config_.monitors)
         monitors.append(QJsonObject{{"name", m.name},
                                     {"type", m.type},
-                                    {"comment", typeComment(ObjectClass::Monitor, m.type, m.comment)},
+                                    {"comment", m.comment}, // configured only, as ExpressCluster shows it
                                     {"state", QStringLiteral("Unknown")}});
     QJsonArray groups;
     for (const auto& g : config_.groups) {
         QJsonArray resources;
         for (const auto& ref : g.resourceRefs) {
             const auto [type, name] = config::splitResourceRef(ref);
-            resources.append(QJsonObject{{"name", name}, {"type", type}, {"comment", QString()},
+            const auto* r = config_.resource(name);
+            resources.append(QJsonObject{{"name", name}, {"type", type}, {"comment", r ? r->comment : QString()},
                                          {"state", QStringLiteral("Offline")}});
         }
         groups.append(QJsonObject{{"name", g.name}, {"comment", g.comment},
@@ -445,7 +464,7 @@ QJsonObject ClusterService::status() const {
     return {{"cluster", QJsonObject{{"name", config_.cluster.name},
                                     {"comment", config_.cluster.comment},
                                     {"state", clusterStateName(state_)},
-                                    {"timeoutRatio", 1.0}}},
+                                    {"timeoutRatio", timeoutRatio_}}},
             {"local", local_},
             {"servers", servers},
             {"groups", groups},

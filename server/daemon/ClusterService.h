@@ -53,6 +53,10 @@ public:
     void stop();
     bool suspend(QString* error);
     bool resume(QString* error);
+    // Multiplies the heartbeat timeout (and what derives from it) by `ratio` > 0:
+    // the mechanism behind clptoratio.
+    void setTimeoutRatio(double ratio);
+    double timeoutRatio() const { return timeoutRatio_; }
 
     ClusterState state() const { return state_; }
     const config::ClusterConfig& config() const { return config_; }
@@ -77,6 +81,7 @@ private:
     void performFinalAction(int code, const QString& reason);
     QStringList reachablePeers() const;
     QStringList peers() const;
+    int effectiveTimeoutMs() const { return int(config_.cluster.heartbeatTimeoutMs * timeoutRatio_); }
     void stopHeartbeats(bool graceful);
 
     config::Paths paths_;
@@ -105,6 +110,7 @@ private:
     };
     QHash<QString, Peer> peers_;
     QList<QJsonObject> verdicts_;
+    double timeoutRatio_ = 1.0;
 };
 
 } // namespace lifeline::daemon

@@ -103,7 +103,9 @@ void CommandRouter::callPeer(const QString& server, QStringList addresses, const
                     kRpcTimeoutMs,
                     [this, server, addresses, method, done](bool ok, const QJsonObject&,
                                                             const QString& error) {
-                        if (ok || addresses.isEmpty() || !error.contains(QLatin1String("connect")))
+                        // Every operation is idempotent, so any failure may try the
+                        // server's next address (another LAN).
+                        if (ok || addresses.isEmpty())
                             done(ok, error);
                         else
                             callPeer(server, addresses, method, done);
@@ -128,7 +130,9 @@ void CommandRouter::registerControlCommands() {
                              });
     control_.registerCommand(QStringLiteral("config"), Access::Read,
                              [this](const control::Request&, control::Responder r) {
-                                 r.reply({{"xml", service_.document().dom().toString(2)}});
+                                 r.reply({{"xml", service_.document().dom().toString(2)},
+                                          {"hash", QString::fromLatin1(service_.document().contentHash().toHex())},
+                                          {"generation", 0}});
                              });
     control_.registerCommand(QStringLiteral("alerts"), Access::Read,
                              [this](const control::Request&, control::Responder r) {
@@ -136,6 +140,19 @@ void CommandRouter::registerControlCommands() {
                                  for (const auto& a : service_.alerts().recent())
                                      list.append(a.toJson());
                                  r.reply({{"alerts", list}});
+                             });
+    // The mechanism of clptoratio (the command comes with the operations issue):
+    // {"ratio": 3} on this server; cluster-wide distribution comes with it.
+    control_.registerCommand(QStringLiteral("cluster.timeoutratio"), Access::Write,
+                             [this](const control::Request& request, control::Responder r) {
+                                 const double ratio = request.args.value("ratio").toDouble();
+                                 if (ratio <= 0) {
+                                     r.fail(QStringLiteral("bad-request"),
+                                            QStringLiteral("ratio must be a number above 0"));
+                                     return;
+                                 }
+                                 service_.setTimeoutRatio(ratio);
+                                 r.reply({{"ratio", ratio}});
                              });
     for (const auto& operation : kOperations) {
         control_.registerCommand(
@@ -155,8 +172,8 @@ void CommandRouter::registerControlCommands() {
                 }
                 for (const auto& t : targets)
                     if (!service_.config().server(t)) {
-                        r.fail(QStringLiteral("unknown-server"),
-                               QStringLiteral("%1 is not a server of this cluster").arg(t));
+                        r.fail(QStringLiteral("not-found"),
+                               QStringLiteral("no server named \"%1\" in the cluster").arg(t));
                         return;
                     }
                 auto gather = std::make_shared<Gather>();
@@ -178,8 +195,14 @@ void CommandRouter::registerControlCommands() {
 void CommandRouter::registerRpcMethods() {
     for (const auto& operation : kOperations)
         rpcServer_.registerMethod(QStringLiteral("cluster.") + operation,
-                                  [this, operation](const QJsonObject&, const QString&,
+                                  [this, operation](const QJsonObject&, const QString& peer,
                                                     rpc::RpcServer::Responder r) {
+                                      // A valid certificate proves membership of the
+                                      // cluster key, not of this configuration.
+                                      if (!service_.config().server(peer)) {
+                                          r.fail(QStringLiteral("%1 is not a server of this cluster's configuration").arg(peer));
+                                          return;
+                                      }
                                       QString error;
                                       if (runLocally(operation, &error))
                                           r.reply(QJsonObject{});

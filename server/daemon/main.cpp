@@ -23,6 +23,7 @@
 #include <QFileInfo>
 #include <QSocketNotifier>
 #include <QSysInfo>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -135,6 +136,23 @@ int main(int argc, char** argv) {
         return fail(error);
     rpc::RpcClient rpcClient(credentials);
     daemon::CommandRouter router(service, control, rpcServer, rpcClient);
+    // Node certificates live 30 days; renew them long before, without a restart.
+    QTimer renewal;
+    QObject::connect(&renewal, &QTimer::timeout, [&, current = credentials]() mutable {
+        if (!current.needsRenewal())
+            return;
+        QString why;
+        const auto renewed = rpc::NodeCredentials::issue(key, node, &why);
+        if (renewed.isNull()) {
+            service.alerts().error(QStringLiteral("cluster"), daemon::alert::FinalActionFailed,
+                                   QStringLiteral("Cannot renew this server's RPC certificate: %1").arg(why));
+            return;
+        }
+        current = renewed;
+        rpcServer.setCredentials(renewed);
+        rpcClient.setCredentials(renewed);
+    });
+    renewal.start(3600 * 1000);
     handleTerminationSignals(service);
 
     if (!parser.isSet(QStringLiteral("stopped")) && !service.start(&error))

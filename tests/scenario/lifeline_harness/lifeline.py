@@ -1,0 +1,175 @@
+"""Lifeline on a harness topology: write clp.conf and the cluster key to every server, start
+`lifelined` in each, and read what the servers say (control socket, clpstat, alert log).
+
+The control socket is a file under the server's --root on the host file system, so the test
+talks to it directly (Unix sockets are not network-namespaced)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ._util import wait_until
+
+
+def cluster_xml(c, *, name="cluster", interval_ms=100, timeout_ms=1000, syncwait_s=5,
+                npaction=4, ping=True, lans=("interconnect", "public"), groups_xml="",
+                resources_xml="", monitors_xml="", extra_cluster_xml="") -> str:
+    """A clp.conf for every server of `c`: one lanhb per LAN (interconnect first), pingnp on
+    the ping target when `ping`."""
+    servers = []
+    for n in c.nodes:
+        devices = "".join(
+            f'<device id="{i}"><type>lan</type><info>{n.ip(lan)}/24</info></device>'
+            for i, lan in enumerate(lans))
+        if ping:
+            devices += '<device id="10200"><type>ping</type><info>1</info></device>'
+        servers.append(f'<server name="{n.name}"><priority>{n.index - 1}</priority>{devices}</server>')
+    hbs = "".join(f'<lanhb name="lanhb{i + 1}"><priority>{i}</priority><device>{i}</device></lanhb>'
+                  for i in range(len(lans)))
+    np = ""
+    if ping:
+        np = ('<networkpartition><types name="pingnp"/><pingnp name="pingnp1"><priority>0</priority>'
+              '<device>10200</device><interval>0.2</interval><timeout>0.3</timeout><retry>2</retry>'
+              '<grp id="0"><list id="0"><ip>198.18.0.254</ip></list></grp></pingnp></networkpartition>')
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<root>
+  <all><charset>UTF-8</charset><serveros>linux</serveros></all>
+  <cluster><name>{escape(name)}</name><comment/>
+    <heartbeat><interval>{interval_ms}</interval><timeout>{timeout_ms}</timeout></heartbeat>
+    <syncwait>{syncwait_s}</syncwait>
+    <networkpartition><npaction>{npaction}</npaction></networkpartition>{extra_cluster_xml}
+  </cluster>
+  {''.join(servers)}
+  <heartbeat><types name="lanhb"/>{hbs}</heartbeat>
+  {np}
+  {groups_xml}
+  <resource>{resources_xml}</resource>
+  <monitor>{monitors_xml}</monitor>
+</root>
+"""
+
+
+class Lifeline:
+    """The Lifeline side of a scenario: `Lifeline(c, build_dir).deploy(xml).start_all()`."""
+
+    def __init__(self, cluster, build_dir: Path):
+        self.c = cluster
+        self.build = Path(build_dir)
+        self.procs = {}
+
+    def program(self, name: str) -> str:
+        for sub in ("server/daemon", "server/cli"):
+            p = self.build / sub / name
+            if p.exists():
+                return str(p)
+        raise FileNotFoundError(f"{name} is not built in {self.build}")
+
+    # -- configuration -------------------------------------------------------------------
+    def deploy(self, xml: str, scripts: dict | None = None) -> "Lifeline":
+        """Writes clp.conf (and scripts) to every server and one cluster key to all of them."""
+        first = self.c.nodes[0]
+        for n in self.c.nodes:
+            etc = Path(n.etc_dir)
+            etc.mkdir(parents=True, exist_ok=True)
+            (etc / "clp.conf").write_text(xml)
+            for rel, text in (scripts or {}).items():
+                path = etc / "scripts" / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+                path.chmod(0o755)
+        key = Path(first.etc_dir) / "clp.key"
+        if key.exists():
+            key.unlink()
+        subprocess.run([self.program("lifelined"), "--create-key", "--root", first.root],
+                       check=True, capture_output=True, timeout=60)
+        for n in self.c.nodes[1:]:
+            dst = Path(n.etc_dir) / "clp.key"
+            shutil.copyfile(key, dst)
+            dst.chmod(0o600)
+        return self
+
+    # -- daemons -------------------------------------------------------------------------
+    def start(self, node, *extra) -> None:
+        n = self.c[node]
+        self.procs[n.name] = self.c.start_process(n, self.c.daemon_argv(n, self.program("lifelined"), *extra))
+
+    def start_all(self, *extra) -> "Lifeline":
+        for n in self.c.nodes:
+            self.start(n, *extra)
+        return self
+
+    # -- what the servers say ------------------------------------------------------------
+    def request(self, node, command: str, args: dict | None = None, timeout: float = 5.0) -> dict:
+        n = self.c[node]
+        path = os.path.join(n.run_dir, "control.sock")
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(path)
+            s.sendall(json.dumps({"version": 1, "id": 1, "command": command, "args": args or {}}).encode() + b"\n")
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        return json.loads(data)
+
+    def status(self, node) -> dict | None:
+        """The server's status, or None while its daemon does not answer."""
+        try:
+            r = self.request(node, "status", timeout=2.0)
+        except (OSError, ValueError):
+            return None
+        return r.get("result") if r.get("ok") else None
+
+    def server_states(self, node) -> dict:
+        st = self.status(node)
+        return {s["name"]: s["state"] for s in st["servers"]} if st else {}
+
+    def heartbeat_states(self, node) -> dict:
+        st = self.status(node)
+        if not st:
+            return {}
+        return {(s["name"], h["name"]): h["state"] for s in st["servers"] for h in s["heartbeats"]}
+
+    def alerts(self, node) -> list[str]:
+        """Lines of the server's alert log (it survives the daemon)."""
+        p = Path(self.c[node].log_dir) / "alert.log"
+        return p.read_text().splitlines() if p.exists() else []
+
+    def clpstat(self, node, *args) -> subprocess.CompletedProcess:
+        n = self.c[node]
+        return subprocess.run([self.program("clpstat"), "--root", n.root, *args],
+                              capture_output=True, text=True, timeout=30)
+
+    def clpcl(self, node, *args) -> subprocess.CompletedProcess:
+        n = self.c[node]
+        return subprocess.run([self.program("clpcl"), "--root", n.root, *args],
+                              capture_output=True, text=True, timeout=60)
+
+    def wait_all_online(self, timeout: float = 20.0, nodes=None) -> None:
+        nodes = [self.c[n] for n in (nodes or self.c.nodes)]
+        names = {n.name for n in nodes}
+
+        def online():
+            for n in nodes:
+                states = self.server_states(n)
+                if not states or any(states.get(m) != "Online" for m in names):
+                    return False
+            return True
+
+        wait_until(online, timeout, interval=0.05,
+                   message=f"every server Online as seen by {sorted(names)}: "
+                           + str({n.name: self.server_states(n) for n in nodes}))
+
+    def wait_alert(self, node, fragment: str, timeout: float = 10.0) -> str:
+        return wait_until(lambda: next((l for l in self.alerts(node) if fragment in l), None),
+                          timeout, interval=0.05,
+                          message=f"alert containing {fragment!r} on {self.c[node].name}")
