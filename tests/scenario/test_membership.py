@@ -2,6 +2,7 @@
 that never both believe they are the survivor. Each test builds its own cluster of namespaces
 and runs the real lifelined in every server."""
 
+import subprocess
 import time
 
 import pytest
@@ -197,3 +198,46 @@ def test_a_server_with_another_configuration_is_reported(lifeline):
     l.wait_alert(1, "Server server2 runs a different configuration")
     r = l.clpstat(1)
     assert "server2 .........: Caution" in r.stdout, r.stdout
+
+
+SPOOFER = r"""
+import os, socket, struct, sys, time
+src, dst, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+cluster, sender = b"cluster", b"server2"
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)  # IP_HDRINCL implied
+seq, end = 10**12, time.monotonic() + seconds
+while time.monotonic() < end:
+    seq += 1
+    body = (b"LLHB" + bytes([1, len(cluster)]) + cluster + bytes([len(sender)]) + sender
+            + struct.pack("!QQ", 2**62, seq) + os.urandom(32) + bytes([2, 0]))
+    packet = body + os.urandom(32)  # a MAC made without the cluster key
+    udp = struct.pack("!HHHH", 29002, 29002, 8 + len(packet), 0) + packet
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 0, 0, 0, 64, socket.IPPROTO_UDP, 0,
+                     socket.inet_aton(src), socket.inet_aton(dst))  # length, checksum: kernel
+    s.sendto(ip + udp, (dst, 0))
+    time.sleep(0.02)
+"""
+
+
+def test_spoofed_forged_heartbeats_do_not_keep_a_dead_server_alive(lifeline):
+    c, l = lifeline(2)
+    l.start_all()
+    l.wait_all_online()
+    # From the client: packets that claim to come from server2's address, well formed, with
+    # a MAC made without the key, sent all through server2's power-off and beyond its timeout.
+    proc = subprocess.Popen(["ip", "netns", "exec", c.client_ns, "/usr/bin/python3", "-c", SPOOFER,
+                             c[2].public_ip, c[1].public_ip, str(3 * TIMEOUT_MS / 1000)])
+    try:
+        wait_until(lambda: l.status(1)["heartbeatCounters"]["lanhb2"]["forged"] >= 10, 5,
+                   message="spoofed packets counted as forged on server1")
+        t_off = time.time()
+        c.power_off(2)
+        line = l.wait_alert(1, "Server server2 is down", timeout=10)
+        stamp = line.split()[0]
+        detected = time.mktime(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) + int(stamp[20:23]) / 1000
+        assert (detected - t_off) * 1000 <= TIMEOUT_MS + INTERVAL_MS + 300
+    finally:
+        proc.wait(timeout=30)
+    counters = l.status(1)["heartbeatCounters"]["lanhb2"]
+    assert counters["forged"] >= 50, counters
+    assert l.server_states(1)["server2"] == "Offline"
