@@ -1,4 +1,6 @@
 #include "ResourceDriver.h"
+#include "ExecResource.h"
+#include "FipResource.h"
 
 #include <QHash>
 
@@ -27,7 +29,8 @@ QString resourceEventName(ResourceEvent event) {
 // One line per driver: type -> factory.
 static const QHash<QString, ResourceFactory>& registry() {
     static const QHash<QString, ResourceFactory> table{
-        // {QStringLiteral("fip"), [](ResourceContext c) { return std::make_unique<FipResource>(std::move(c)); }},
+        {QStringLiteral("exec"), [](ResourceContext c) { return std::make_unique<ExecResource>(std::move(c)); }},
+        {QStringLiteral("fip"), [](ResourceContext c) { return std::make_unique<FipResource>(std::move(c)); }},
     };
     return table;
 }
