@@ -278,10 +278,17 @@ void ClusterService::onPathStateChanged(const QString& peer, const QString& path
     const bool known = p.paths.contains(path);
     const bool was = p.paths.value(path, false);
     p.paths[path] = normal;
-    // The first word of a path is not news; a server that is down loses every
-    // path, which is its own alert.
+    // The first word of a path is not news; a server that is down or leaving loses
+    // every path, which is its own alert. Path events come before the peer's own,
+    // so ask the heartbeat thread's current view.
     if (!known || normal == was || !p.up)
         return;
+    if (!normal && heartbeats_) {
+        const auto view = heartbeats_->snapshot();
+        const auto* seen = view.peer(peer);
+        if (seen && (seen->left || seen->status != cluster::PeerStatus::Up))
+            return;
+    }
     if (normal)
         alerts_.info(QStringLiteral("hb"), alert::PathNormal,
                      QStringLiteral("Heartbeat %1 to server %2 is Normal again.").arg(path, peer));

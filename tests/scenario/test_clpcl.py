@@ -25,6 +25,8 @@ def test_stop_and_start_another_server(two):
     wait_until(lambda: l.status(2) and l.status(2)["cluster"]["state"] == "Stopped", 5,
                message="server2's cluster service Stopped")
     l.wait_alert(1, "Server server2 stopped its cluster service.")
+    assert not any("is Offline; the cluster goes on" in a for a in l.alerts(1)), \
+        "a planned stop must not look like lost heartbeat paths"
     holds_for(lambda: not any("Network partition" in a for a in l.alerts(1)), 1.5,
               message="a planned stop is no partition")
     assert c.power_events() == []
