@@ -300,6 +300,13 @@ static GroupDecision decideOne(const ClusterConfig& config, const Group& g,
         "failed on every server that can run it (%1); it stays stopped until an operator "
         "clears, starts or moves it");
 
+    if (!live.isEmpty() && obs.held && !cleared) {
+        d.target = live;
+        d.outcome = Outcome::Stay;
+        d.reason = QStringLiteral("recovery on %1 ended with its final action; the group stays "
+                                  "there until an operator clears, stops or moves it").arg(live);
+        return d;
+    }
     if (!live.isEmpty()) {
         const bool ownerFailed = failed.contains(live) || (obs.state == GroupState::Error && !cleared);
         if (!ownerFailed && obs.state != GroupState::Error) {

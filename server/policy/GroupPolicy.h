@@ -21,6 +21,9 @@ struct GroupObservation {
     QString owner; // server whose resources hold the group now; empty = none
     GroupState state = GroupState::Offline;
     QStringList failedOn; // servers on which activating this group failed
+    // Recovery on the owner ended with a final action that leaves the group
+    // where it is (e.g. "no operation"): it stays, in error, until an operator acts.
+    bool held = false;
 };
 
 enum class RequestKind { Start, Stop, Move, Clear };

@@ -98,6 +98,7 @@ GroupPolicyInput inputFrom(const QJsonObject& in) {
         if (!parseGroupState(o["state"].toString(QStringLiteral("offline")), &obs.state))
             qFatal("bad state for %s", qPrintable(it.key()));
         obs.failedOn = strings(o["failedOn"]);
+        obs.held = o["held"].toBool();
         input.groups.insert(it.key(), obs);
     }
     for (const auto& e : in["requests"].toArray()) {
