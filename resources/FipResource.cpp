@@ -1,6 +1,7 @@
 #include "FipResource.h"
 
 #include "ArpSocket.h"
+#include "IpAddress.h"
 #include "Netlink.h"
 
 namespace lifeline::resources {
@@ -164,50 +165,10 @@ void FipResource::deactivate(ResourceEvent, Done done) {
         done(false, reason);
         return;
     }
-    const auto addresses = Netlink::ipv4Addresses(&reason);
-    if (!addresses) {
-        done(false, QStringLiteral("cannot list addresses: %1").arg(reason));
-        return;
-    }
-    QStringList removedFrom;
-    for (const auto& a : *addresses) {
-        if (a.address != address_)
-            continue;
-        if (!Netlink::deleteIpv4(a.ifindex, a.address, a.prefixLength, &reason)) {
-            done(false, QStringLiteral("cannot remove %1 from %2: %3").arg(text_, a.ifname, reason));
-            return;
-        }
-        removedFrom << a.ifname;
-    }
-    if (removedFrom.isEmpty())
-        done(true, QStringLiteral("%1 was not configured here").arg(text_));
-    else
-        done(true, QStringLiteral("%1 removed from %2").arg(text_, removedFrom.join(QStringLiteral(", "))));
+    const bool ok = ipaddress::remove(address_, text_, &reason);
+    done(ok, reason);
 }
 
-ResourceState FipResource::observe(QString* reason) const {
-    QString why;
-    ResourceState state = ResourceState::Offline;
-    const auto parsed = Netlink::parseIpv4(text_);
-    if (!parsed) {
-        why = QStringLiteral("ip \"%1\" is not an IPv4 address").arg(text_);
-        state = ResourceState::Error;
-    } else if (const auto addresses = Netlink::ipv4Addresses(&why); !addresses) {
-        why = QStringLiteral("cannot list addresses: %1").arg(why);
-        state = ResourceState::Error;
-    } else {
-        why = QStringLiteral("%1 is not configured on this server").arg(text_);
-        for (const auto& a : *addresses) {
-            if (a.address == *parsed) {
-                why = QStringLiteral("%1 is on %2").arg(text_, a.ifname);
-                state = ResourceState::Online;
-                break;
-            }
-        }
-    }
-    if (reason)
-        *reason = why;
-    return state;
-}
+ResourceState FipResource::observe(QString* reason) const { return ipaddress::observe(text_, reason); }
 
 } // namespace lifeline::resources

@@ -226,6 +226,37 @@ bool Netlink::deleteIpv4(int ifindex, uint32_t address, int prefixLength, QStrin
     return changeAddress(RTM_DELADDR, 0, ifindex, address, prefixLength, error);
 }
 
+std::optional<QStringList> Netlink::interfacesWithIpv4(uint32_t address, QString* error) {
+    const auto addresses = ipv4Addresses(error);
+    if (!addresses)
+        return std::nullopt;
+    QStringList names;
+    for (const auto& a : *addresses) {
+        if (a.address == address)
+            names << a.ifname;
+    }
+    return names;
+}
+
+bool Netlink::removeIpv4Everywhere(uint32_t address, QStringList* removedFrom, QString* error) {
+    QString reason;
+    const auto addresses = ipv4Addresses(&reason);
+    if (!addresses) {
+        *error = QStringLiteral("cannot list addresses: %1").arg(reason);
+        return false;
+    }
+    for (const auto& a : *addresses) {
+        if (a.address != address)
+            continue;
+        if (!deleteIpv4(a.ifindex, a.address, a.prefixLength, &reason)) {
+            *error = QStringLiteral("cannot remove %1 from %2: %3").arg(formatIpv4(address), a.ifname, reason);
+            return false;
+        }
+        *removedFrom << a.ifname;
+    }
+    return true;
+}
+
 QString Netlink::formatIpv4(uint32_t address) {
     return QStringLiteral("%1.%2.%3.%4")
         .arg(address >> 24)

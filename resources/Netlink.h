@@ -2,6 +2,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <optional>
@@ -33,6 +34,13 @@ public:
     // Removes it; an address that is not there is reported as an error (ENOENT /
     // EADDRNOTAVAIL): callers check presence first.
     static bool deleteIpv4(int ifindex, uint32_t address, int prefixLength, QString* error);
+
+    // Interfaces that carry `address` (any prefix); nullopt (and *error) when
+    // the addresses cannot be listed.
+    static std::optional<QStringList> interfacesWithIpv4(uint32_t address, QString* error);
+    // Removes `address` from every interface that carries it; *removedFrom
+    // lists them (empty: it was nowhere). false and *error on the first failure.
+    static bool removeIpv4Everywhere(uint32_t address, QStringList* removedFrom, QString* error);
 
     static QString formatIpv4(uint32_t address);
     static std::optional<uint32_t> parseIpv4(const QString& text);

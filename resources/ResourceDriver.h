@@ -44,6 +44,12 @@ public:
     virtual void deactivate(ResourceEvent event, Done done) = 0;
     // What this server shows right now (e.g. is the address configured here?).
     virtual ResourceState observe(QString* reason) const = 0;
+    // Called when the engine starts, for a resource that is not active here:
+    // make it safe to leave alone (a shared disk goes read-only). Default: nothing.
+    virtual bool protectInactive(QString* error) {
+        Q_UNUSED(error);
+        return true;
+    }
 
     const ResourceContext& context() const { return context_; }
 

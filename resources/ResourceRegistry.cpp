@@ -1,6 +1,9 @@
 #include "ResourceDriver.h"
+#include "DiskResource.h"
 #include "ExecResource.h"
 #include "FipResource.h"
+#include "VipResource.h"
+#include "VolmgrResource.h"
 
 #include <QHash>
 
@@ -29,8 +32,11 @@ QString resourceEventName(ResourceEvent event) {
 // One line per driver: type -> factory.
 static const QHash<QString, ResourceFactory>& registry() {
     static const QHash<QString, ResourceFactory> table{
+        {QStringLiteral("disk"), [](ResourceContext c) { return std::make_unique<DiskResource>(std::move(c)); }},
         {QStringLiteral("exec"), [](ResourceContext c) { return std::make_unique<ExecResource>(std::move(c)); }},
         {QStringLiteral("fip"), [](ResourceContext c) { return std::make_unique<FipResource>(std::move(c)); }},
+        {QStringLiteral("vip"), [](ResourceContext c) { return std::make_unique<VipResource>(std::move(c)); }},
+        {QStringLiteral("volmgr"), [](ResourceContext c) { return std::make_unique<VolmgrResource>(std::move(c)); }},
     };
     return table;
 }

@@ -168,8 +168,13 @@ const QList<ParameterSpec>& parameterSpecs() {
         // Group resources.
         {O::Resource, "fip", "ip", K::Text, "", 0, 0, true, nullptr, "Floating IP address."},
         {O::Resource, "vip", "ip", K::Text, "", 0, 0, true, nullptr, "Virtual IP address."},
+        {O::Resource, "vip", "ifname", K::Text, "", 0, 0, false, nullptr,
+         "Source interface(s), comma separated: the address goes on the first; RIPv2 "
+         "advertisements go out on all (needed to activate)."},
         {O::Resource, "vip", "interval", K::Seconds, "30", 1 * kSec, 3600 * kSec, false, nullptr,
          "RIPv2 advertisement interval."},
+        {O::Resource, "vip", "metric", K::Integer, "1", 1, 15, false, nullptr,
+         "Metric of the advertised host route (16 withdraws it)."},
         {O::Resource, "disk", "disktype", K::Text, "disk", 0, 0, false, "disk|raw|lvm|vxvm",
          "disk: a partition; lvm: a logical volume of a volmgr resource."},
         {O::Resource, "disk", "device", K::Text, "", 0, 0, true, nullptr,

@@ -3,6 +3,7 @@
 // "other host" (198.18.0.12/24). Root only.
 #include "FipResource.h"
 #include "ResourceDriver.h"
+#include "TestNetwork.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -13,16 +14,7 @@
 
 using namespace lifeline;
 using namespace lifeline::resources;
-
-namespace {
-
-struct Result {
-    bool finished = false;
-    bool ok = false;
-    QString reason;
-};
-
-} // namespace
+using Result = testutil::DriverResult;
 
 class TstFipResource : public QObject {
     Q_OBJECT
@@ -50,26 +42,12 @@ private:
     bool pingFromOther(const QString& ip);
     QString macOf(const QString& ifname, bool other);
 
+    std::unique_ptr<testutil::NamedNamespaces> namespaces_;
     QString otherNs_;
-    bool nsCreated_ = false;
 };
 
 QString TstFipResource::run(const QStringList& args, bool other, int* exitCode) {
-    QStringList full = args;
-    QString program = full.takeFirst();
-    if (other) {
-        full = QStringList{QStringLiteral("netns"), QStringLiteral("exec"), otherNs_, program} + full;
-        program = QStringLiteral("ip");
-    }
-    QProcess p;
-    p.start(program, full);
-    p.waitForFinished(10000);
-    if (exitCode)
-        *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    else if (p.exitCode() != 0)
-        qWarning("%s %s: %s", qPrintable(program), qPrintable(full.join(u' ')),
-                 p.readAllStandardError().constData());
-    return QString::fromLocal8Bit(p.readAllStandardOutput());
+    return testutil::run(args, other ? otherNs_ : QString(), exitCode);
 }
 
 void TstFipResource::initTestCase() {
@@ -79,16 +57,9 @@ void TstFipResource::initTestCase() {
         QSKIP("needs iproute2 (ip) to build the test network");
     QVERIFY2(::unshare(CLONE_NEWNET) == 0, "unshare(CLONE_NEWNET) failed");
     int rc = 0;
-    // Namespaces left by an earlier run that crashed (its pid is gone).
-    const auto stale = QDir(QStringLiteral("/run/netns")).entryList({QStringLiteral("lifeline-fip-*")}, QDir::Files);
-    for (const QString& name : stale) {
-        if (!QFileInfo::exists(QStringLiteral("/proc/%1").arg(name.section(u'-', 2))))
-            run({"ip", "netns", "del", name}, false, &rc);
-    }
-    otherNs_ = QStringLiteral("lifeline-fip-%1").arg(::getpid());
-    run({"ip", "netns", "add", otherNs_}, false, &rc);
-    QCOMPARE(rc, 0);
-    nsCreated_ = true;
+    namespaces_ = std::make_unique<testutil::NamedNamespaces>(QStringLiteral("lifeline-fip-"));
+    otherNs_ = namespaces_->add();
+    QVERIFY(!otherNs_.isEmpty());
     const QList<QStringList> steps{
         {"ip", "link", "add", "fipv0", "type", "veth", "peer", "name", "fipv1", "netns", otherNs_},
         {"ip", "addr", "add", "198.18.0.11/24", "dev", "fipv0"},
@@ -115,11 +86,7 @@ void TstFipResource::initTestCase() {
 }
 
 void TstFipResource::cleanupTestCase() {
-    if (nsCreated_) {
-        int rc = 0;
-        run({"ip", "netns", "del", otherNs_}, false, &rc);
-        nsCreated_ = false;
-    }
+    namespaces_.reset();
     // Our own namespace (and fipv0 with it) goes away with the process.
 }
 
@@ -134,31 +101,11 @@ std::unique_ptr<FipResource> TstFipResource::driver(const QString& ip) {
 }
 
 Result TstFipResource::activate(FipResource& d) {
-    auto result = std::make_shared<Result>();
-    d.activate(ResourceEvent::Start, [result](bool ok, const QString& reason) {
-        result->finished = true;
-        result->ok = ok;
-        result->reason = reason;
-    });
-    QElapsedTimer t;
-    t.start();
-    while (!result->finished && t.elapsed() < 5000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 10);
-    return *result;
+    return testutil::waitForDriver([&d](ResourceDriver::Done done) { d.activate(ResourceEvent::Start, done); });
 }
 
 Result TstFipResource::deactivate(FipResource& d) {
-    auto result = std::make_shared<Result>();
-    d.deactivate(ResourceEvent::Stop, [result](bool ok, const QString& reason) {
-        result->finished = true;
-        result->ok = ok;
-        result->reason = reason;
-    });
-    QElapsedTimer t;
-    t.start();
-    while (!result->finished && t.elapsed() < 5000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 10);
-    return *result;
+    return testutil::waitForDriver([&d](ResourceDriver::Done done) { d.deactivate(ResourceEvent::Stop, done); });
 }
 
 bool TstFipResource::addressHere(const QString& ip) {
