@@ -33,7 +33,41 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
     : QObject(parent), paths_(setup.paths), local_(setup.local), config_(std::move(setup.config)),
       document_(std::move(setup.document)), configHash_(document_.contentHash()),
       heartbeatKey_(std::move(setup.heartbeatKey)), power_(std::move(setup.power)),
-      alerts_(local_, paths_.logDir()), incarnation_(realtimeNs()) {
+      alerts_(local_, paths_.logDir()), incarnation_(realtimeNs()),
+      executor_(paths_, local_, config_, incarnation_),
+      coordinator_(config_, view_, [this](const QString& server, const engine::RunRequest& request,
+                                          std::function<void(const engine::RunResult&)> done) {
+          dispatch(server, request, std::move(done));
+      }) {
+    connect(&executor_, &engine::GroupExecutor::alert, this, &ClusterService::raiseEngineAlert);
+    connect(&coordinator_, &engine::GroupCoordinator::alert, this, &ClusterService::raiseEngineAlert);
+    connect(&coordinator_, &engine::GroupCoordinator::reevaluate, this, &ClusterService::evaluateSoon);
+    connect(&executor_, &engine::GroupExecutor::serverFinalAction, this, [this](int code, const QString& why) {
+        // Queued: the executor is still inside its run when it asks.
+        QMetaObject::invokeMethod(this, [this, code, why] { performFinalAction(code, why); }, Qt::QueuedConnection);
+    });
+    connect(&executor_, &engine::GroupExecutor::tableChanged, this, [this] {
+        view_.offer(local_, executor_.table());
+        pushGroupTable();
+        evaluateSoon();
+    });
+    // Never two owners, even while two servers briefly both think they lead.
+    executor_.setHeldElsewhere([this](const QString& group) {
+        QStringList order;
+        for (const auto& s : config_.serversByPriority())
+            if (s.name != local_ && !down_.contains(s.name))
+                order << s.name;
+        return view_.holders(group, order).value(0);
+    });
+    evaluateTimer_.setSingleShot(true);
+    evaluateTimer_.setInterval(0);
+    connect(&evaluateTimer_, &QTimer::timeout, this, &ClusterService::evaluateGroups);
+    periodic_.setInterval(std::max(200, std::min(1000, config_.cluster.heartbeatIntervalMs * 2)));
+    connect(&periodic_, &QTimer::timeout, this, [this] {
+        pushGroupTable();
+        evaluateGroups();
+    });
+    view_.offer(local_, executor_.table());
     heartbeatThread_.setObjectName(QStringLiteral("heartbeat"));
     syncWait_.setSingleShot(true);
     connect(&syncWait_, &QTimer::timeout, this, [this] {
@@ -117,6 +151,7 @@ void ClusterService::setState(ClusterState state) {
     if (state == state_)
         return;
     state_ = state;
+    evaluateSoon();
     if (heartbeats_)
         heartbeats_->setLocalState(quint8(state)); // thread-safe: queued to the heartbeat thread
     emit stateChanged(state);
@@ -147,6 +182,12 @@ bool ClusterService::start(QString* error) {
     heartbeatThread_.start(QThread::TimeCriticalPriority);
     for (auto& p : peers_)
         p = Peer{};
+    down_.clear();
+    stopping_ = false;
+    executor_.setStopping(false);
+    executor_.setClusterStarted(false); // learnt again from the servers already running
+    executor_.observeAll();
+    periodic_.start();
     setState(ClusterState::Starting);
     for (const auto& issue : heartbeats_->setupIssues())
         alerts_.warning(QStringLiteral("hb"), alert::PathOffline, issue);
@@ -178,19 +219,46 @@ void ClusterService::stopHeartbeats(bool graceful) {
     heartbeats_ = nullptr;
 }
 
-void ClusterService::stop() {
-    if (state_ == ClusterState::Stopped)
+void ClusterService::stop(std::function<void()> done) {
+    if (state_ == ClusterState::Stopped) {
+        if (done)
+            done();
         return;
-    syncWait_.stop();
-    resolver_->cancel();
-    stopHeartbeats(true);
-    if (prober_)
-        prober_->stop();
-    for (auto& p : peers_)
-        p = Peer{};
-    setState(ClusterState::Stopped);
-    alerts_.info(QStringLiteral("cluster"), alert::ClusterStopped,
-                 QStringLiteral("The cluster service has stopped."));
+    }
+    if (done)
+        stopWaiters_ << std::move(done);
+    if (stopping_)
+        return; // already releasing the groups
+    stopping_ = true;
+    executor_.setStopping(true); // the leader places nothing here any more
+    coordinator_.dropRequests(QStringLiteral("the cluster service on %1 is stopping").arg(local_));
+    executor_.releaseAll(resources::ResourceEvent::Stop, [this](bool ok) {
+        // A group that could not be released has had its final action asked
+        // for; if that did not already end the service, leave anyway.
+        Q_UNUSED(ok);
+        stopNow(true);
+    });
+}
+
+void ClusterService::stopNow(bool graceful) {
+    if (state_ != ClusterState::Stopped) {
+        syncWait_.stop();
+        periodic_.stop();
+        evaluateTimer_.stop();
+        resolver_->cancel();
+        pushGroupTable();
+        stopHeartbeats(graceful);
+        if (prober_)
+            prober_->stop();
+        for (auto& p : peers_)
+            p = Peer{};
+        setState(ClusterState::Stopped);
+        alerts_.info(QStringLiteral("cluster"), alert::ClusterStopped,
+                     QStringLiteral("The cluster service has stopped."));
+    }
+    stopping_ = false;
+    for (const auto& w : std::exchange(stopWaiters_, {}))
+        w();
 }
 
 // Heartbeats keep flowing while suspended (they carry the Suspended state), so
@@ -241,6 +309,16 @@ void ClusterService::onPeerUp(const QString& peer) {
     const bool wasKnown = p.everHeard;
     p.up = true;
     p.everHeard = true;
+    down_.remove(peer);
+    view_.setUnconfirmed(peer); // until it reports what it holds now
+    if (peerCall_)
+        peerCall_(peer, QStringLiteral("groups.get"), {}, 2000,
+                  [this, peer](bool ok, const QJsonObject& result, const QString&) {
+                      if (ok)
+                          acceptGroupTable(peer, result.value("table").toObject());
+                  });
+    pushGroupTable();
+    evaluateSoon();
     resolver_->peerBack(peer);
     alerts_.info(QStringLiteral("cluster"), alert::ServerUp,
                  wasKnown ? QStringLiteral("Server %1 is up again.").arg(peer)
@@ -253,7 +331,10 @@ void ClusterService::onPeerDown(const QString& peer, bool graceful) {
     p.up = false;
     for (auto& normal : p.paths)
         normal = false;
+    evaluateSoon();
     if (graceful) {
+        // It released its groups before leaving (ClusterService::stop).
+        down_.insert(peer);
         p.state = int(ClusterState::Stopped);
         alerts_.info(QStringLiteral("cluster"), alert::ServerLeft,
                      QStringLiteral("Server %1 stopped its cluster service.").arg(peer));
@@ -315,7 +396,10 @@ void ClusterService::onPeerConfigHash(const QString& peer, const QByteArray& has
                      QStringLiteral("Server %1 runs the same configuration again.").arg(peer));
 }
 
-void ClusterService::onPeerState(const QString& peer, int state) { peers_[peer].state = state; }
+void ClusterService::onPeerState(const QString& peer, int state) {
+    peers_[peer].state = state;
+    evaluateSoon();
+}
 
 void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, const QStringList& lost) {
     const QString servers = lost.join(QStringLiteral(", "));
@@ -335,6 +419,10 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
     switch (d.verdict) {
     case policy::Verdict::Survive:
         alerts_.info(QStringLiteral("np"), alert::NpSurvive, text);
+        for (const auto& peer : lost)
+            if (!peers_.value(peer).up)
+                down_.insert(peer); // takeover of its groups is safe from now on
+        evaluateSoon();
         break;
     case policy::Verdict::NoResolution:
         alerts_.warning(QStringLiteral("np"), alert::NpNoResolution, text);
@@ -361,14 +449,261 @@ void ClusterService::performFinalAction(int code, const QString& reason) {
     alerts_.error(QStringLiteral("cluster"), alert::FinalAction,
                   QStringLiteral("Final action \"%1\" because %2.")
                       .arg(config::finalActionName(code), reason));
-    stop();
-    if (!power)
+    if (!power) {
+        stop(); // releases the groups, then leaves
         return;
+    }
+    // Going down: release nothing (a peer takes over once it knows this server
+    // is gone) and do not say goodbye, so that peers resolve the loss.
+    stopNow(false);
     QString error;
     if (!power_->perform(*power, &error))
         alerts_.error(QStringLiteral("cluster"), alert::FinalActionFailed,
                       QStringLiteral("Final action \"%1\" could not be performed: %2")
                           .arg(PowerControl::actionName(*power), error));
+}
+
+// ---- failover groups ---------------------------------------------------------------
+
+QStringList ClusterService::eligibleServers() const {
+    QStringList out;
+    if (state_ != ClusterState::Online || stopping_)
+        return out;
+    for (const auto& s : config_.serversByPriority()) {
+        if (s.name == local_) {
+            out << s.name;
+            continue;
+        }
+        const Peer p = peers_.value(s.name);
+        const auto* table = view_.table(s.name);
+        if (p.up && p.state == int(ClusterState::Online) && p.configHash == configHash_ &&
+            !down_.contains(s.name) && table && view_.confirmed(s.name) && !table->stopping)
+            out << s.name;
+    }
+    return out;
+}
+
+QStringList ClusterService::downServers() const {
+    QStringList out;
+    for (const auto& s : config_.serversByPriority())
+        if (down_.contains(s.name))
+            out << s.name;
+    return out;
+}
+
+// The first server by priority that runs the cluster service with our
+// configuration decides for the whole cluster. A peer still starting counts (so
+// that two servers starting together do not both decide), but nobody decides
+// until it is Online.
+QString ClusterService::leader() const {
+    if (state_ != ClusterState::Online || stopping_)
+        return {};
+    for (const auto& s : config_.serversByPriority()) {
+        if (s.name == local_)
+            return local_;
+        const Peer p = peers_.value(s.name);
+        const auto* table = view_.table(s.name);
+        if (!p.up || down_.contains(s.name) || p.configHash != configHash_ || (table && table->stopping))
+            continue;
+        if (p.state == int(ClusterState::Online))
+            return s.name;
+        if (p.state == int(ClusterState::Starting))
+            return {};
+    }
+    return {};
+}
+
+void ClusterService::evaluateSoon() {
+    if (!evaluateTimer_.isActive())
+        evaluateTimer_.start();
+}
+
+void ClusterService::evaluateGroups() {
+    const QString lead = leader();
+    if (lead != local_) {
+        coordinator_.dropRequests(lead.isEmpty()
+                                      ? QStringLiteral("the cluster service on %1 is %2").arg(local_, clusterStateName(state_))
+                                      : QStringLiteral("%1 decides for the cluster, not %2").arg(lead, local_));
+        return;
+    }
+    engine::GroupCoordinator::Membership m;
+    for (const auto& s : config_.serversByPriority())
+        m.order << s.name;
+    m.eligible = eligibleServers();
+    m.down = downServers();
+    m.clusterStart = !executor_.table().clusterStarted;
+    if (m.clusterStart) {
+        // The cluster start: wait until every server that is up has finished
+        // starting and reported, so that groups start where the policy says
+        // (and a server that joins a running cluster learns that it runs).
+        for (auto it = peers_.begin(); it != peers_.end(); ++it) {
+            if (!it->up || down_.contains(it.key()) || it->configHash != configHash_)
+                continue;
+            if (it->state == int(ClusterState::Starting) ||
+                (it->state == int(ClusterState::Online) && !m.eligible.contains(it.key())))
+                return;
+        }
+    }
+    coordinator_.evaluate(m);
+    executor_.setClusterStarted(true);
+}
+
+void ClusterService::pushGroupTable() {
+    if (!peerCall_ || state_ == ClusterState::Stopped)
+        return;
+    const QJsonObject params{{"table", executor_.table().toJson()}};
+    for (auto it = peers_.begin(); it != peers_.end(); ++it)
+        if (it->up)
+            peerCall_(it.key(), QStringLiteral("groups.report"), params, 2000,
+                      [](bool, const QJsonObject&, const QString&) {});
+}
+
+void ClusterService::acceptGroupTable(const QString& server, const QJsonObject& table) {
+    if (server == local_ || !config_.server(server))
+        return;
+    const auto parsed = engine::GroupTable::fromJson(table);
+    if (parsed.clusterStarted && peers_.value(server).up)
+        executor_.setClusterStarted(true); // joined a running cluster
+    if (view_.offer(server, parsed))
+        evaluateSoon();
+}
+
+void ClusterService::runLocal(const engine::RunRequest& request, engine::GroupExecutor::Done done) {
+    if (state_ == ClusterState::Stopped || (stopping_ && request.kind == policy::ActionKind::Activate)) {
+        engine::RunResult r;
+        r.outcome = engine::RunResult::Outcome::Refused;
+        r.reason = QStringLiteral("the cluster service on %1 is %2").arg(local_,
+                                  stopping_ ? QStringLiteral("stopping") : clusterStateName(state_));
+        done(r);
+        return;
+    }
+    executor_.run(request, std::move(done));
+}
+
+// How long a step may take: every resource's own limit, retries included.
+static int stepTimeoutMs(const config::ClusterConfig& config, const engine::RunRequest& request) {
+    qint64 total = 5000;
+    for (const auto& name : request.only) {
+        const auto* r = config.resource(name);
+        if (!r)
+            continue;
+        total += request.kind == policy::ActionKind::Activate ? qint64(r->actTimeoutMs) * (r->actRetry + 1)
+                                                              : qint64(r->deactTimeoutMs) * (r->deactRetry + 1);
+    }
+    return int(std::min<qint64>(total, 24 * 3600 * 1000));
+}
+
+void ClusterService::dispatch(const QString& server, const engine::RunRequest& request,
+                              std::function<void(const engine::RunResult&)> done) {
+    if (server == local_) {
+        runLocal(request, std::move(done));
+        return;
+    }
+    if (!peerCall_) {
+        done({engine::RunResult::Outcome::Refused, {}, QStringLiteral("no RPC to %1").arg(server)});
+        return;
+    }
+    peerCall_(server, QStringLiteral("group.run"), request.toJson(), stepTimeoutMs(config_, request),
+              [this, server, done](bool ok, const QJsonObject& result, const QString& error) {
+                  if (!ok) {
+                      done({engine::RunResult::Outcome::Refused, {}, error});
+                      return;
+                  }
+                  acceptGroupTable(server, result.value("table").toObject());
+                  done(engine::RunResult::fromJson(result.value("result").toObject()));
+              });
+}
+
+void ClusterService::groupRequest(policy::OperatorRequest request, Reply reply) {
+    if (!config_.group(request.group)) {
+        reply(false, QStringLiteral("no group named \"%1\" in the cluster").arg(request.group));
+        return;
+    }
+    if (!request.server.isEmpty() && !config_.server(request.server)) {
+        reply(false, QStringLiteral("no server named \"%1\" in the cluster").arg(request.server));
+        return;
+    }
+    const QString lead = leader();
+    if (lead.isEmpty()) {
+        reply(false, QStringLiteral("the cluster service on %1 is %2").arg(local_, clusterStateName(state_)));
+        return;
+    }
+    if (request.server.isEmpty() && request.kind == policy::RequestKind::Move) {
+        // The next eligible server of the group's list after the one it is on.
+        const QStringList order = config_.serversFor(*config_.group(request.group));
+        QStringList live;
+        for (const auto& s : config_.serversByPriority())
+            if (!down_.contains(s.name))
+                live << s.name;
+        const QString current = view_.holders(request.group, live).value(0);
+        const QStringList eligible = eligibleServers();
+        const auto from = order.indexOf(current);
+        for (qsizetype i = 1; i <= order.size() && request.server.isEmpty(); ++i) {
+            const QString candidate = order.value((from + i) % order.size());
+            if (candidate != current && eligible.contains(candidate))
+                request.server = candidate;
+        }
+        if (request.server.isEmpty()) {
+            reply(false, QStringLiteral("group %1 has no other server to move to").arg(request.group));
+            return;
+        }
+    }
+    if (request.kind == policy::RequestKind::Clear || request.kind == policy::RequestKind::Start ||
+        request.kind == policy::RequestKind::Move)
+        executor_.clearMarks(request.group); // an operator takes over from the recovery
+    if (lead != local_) {
+        peerCall_(lead, QStringLiteral("group.request"),
+                  {{"kind", policy::requestKindName(request.kind)}, {"group", request.group},
+                   {"server", request.server}},
+                  24 * 3600 * 1000, [reply](bool ok, const QJsonObject& result, const QString& error) {
+                      reply(ok, ok ? result.value("message").toString() : error);
+                  });
+        return;
+    }
+    coordinator_.request(request, std::move(reply));
+    evaluateSoon();
+}
+
+void ClusterService::resourceRequest(const QString& resource, bool start, const QString& server, Reply reply) {
+    const auto* group = config_.groupOf(resource);
+    if (!group) {
+        reply(false, QStringLiteral("no group resource named \"%1\" in the cluster").arg(resource));
+        return;
+    }
+    if (state_ != ClusterState::Online) {
+        reply(false, QStringLiteral("the cluster service on %1 is %2").arg(local_, clusterStateName(state_)));
+        return;
+    }
+    QStringList order;
+    for (const auto& s : config_.serversByPriority())
+        if (!down_.contains(s.name))
+            order << s.name;
+    const QString holder = view_.holders(group->name, order).value(0);
+    QString target = server;
+    if (target.isEmpty())
+        target = holder.isEmpty() ? local_ : holder;
+    if (!holder.isEmpty() && holder != target) {
+        reply(false, QStringLiteral("group %1 of resource %2 is active on %3, not %4")
+                         .arg(group->name, resource, holder, target));
+        return;
+    }
+    engine::RunRequest request;
+    request.group = group->name;
+    request.kind = start ? policy::ActionKind::Activate : policy::ActionKind::Deactivate;
+    request.event = start ? resources::ResourceEvent::Start : resources::ResourceEvent::Stop;
+    request.only = {resource};
+    dispatch(target, request, [reply, resource, target, start](const engine::RunResult& r) {
+        reply(r.ok(), r.ok() ? QStringLiteral("resource %1 %2 on %3").arg(resource, start ? "started" : "stopped", target)
+                             : r.reason);
+    });
+}
+
+void ClusterService::raiseEngineAlert(engine::AlertType type, const QString& module, int id,
+                                      const QString& message) {
+    alerts_.raise(type == engine::AlertType::Info      ? Alert::Type::Info
+                  : type == engine::AlertType::Warning ? Alert::Type::Warning
+                                                       : Alert::Type::Error,
+                  module, id, message);
 }
 
 QJsonObject ClusterService::status() const {
@@ -456,22 +791,46 @@ QJsonObject ClusterService::status() const {
                                     {"comment", m.comment}, // configured only, as ExpressCluster shows it
                                     {"state", QStringLiteral("Unknown")}});
     QJsonArray groups;
+    QStringList order, live;
+    for (const auto& s : config_.serversByPriority()) {
+        order << s.name;
+        if (!down_.contains(s.name) && (s.name == local_ || peers_.value(s.name).up))
+            live << s.name;
+    }
+    const bool known = state_ != ClusterState::Stopped;
     for (const auto& g : config_.groups) {
+        // Where it is: a live server that holds it, else (before a takeover) the
+        // server that last reported it.
+        QString current = known ? view_.holders(g.name, live).value(0) : QString();
+        if (known && current.isEmpty())
+            current = view_.holders(g.name, order).value(0);
+        const auto* table = current.isEmpty() ? nullptr : view_.table(current);
+        const engine::LocalGroup held = table ? table->groups.value(g.name) : engine::LocalGroup{};
         QJsonArray resources;
         for (const auto& ref : g.resourceRefs) {
             const auto [type, name] = config::splitResourceRef(ref);
             const auto* r = config_.resource(name);
+            const auto rs = held.resources.value(name);
             resources.append(QJsonObject{{"name", name}, {"type", type}, {"comment", r ? r->comment : QString()},
-                                         {"state", QStringLiteral("Offline")}});
+                                         {"state", known ? resources::resourceStateName(rs.state) : QStringLiteral("Unknown")},
+                                         {"reason", rs.reason}});
         }
-        groups.append(QJsonObject{{"name", g.name}, {"comment", g.comment},
-                                  {"state", QStringLiteral("Offline")}, {"current", QString()},
-                                  {"resources", resources}});
+        QJsonObject entry{{"name", g.name}, {"comment", g.comment},
+                          {"state", known ? held.displayState() : QStringLiteral("Unknown")},
+                          {"current", current}, {"resources", resources}};
+        if (!held.reason.isEmpty())
+            entry.insert("reason", held.reason);
+        if (known && leader() == local_) {
+            entry.insert("decision", coordinator_.lastReason(g.name));
+            entry.insert("failedOn", QJsonArray::fromStringList(coordinator_.failedOn(g.name)));
+        }
+        groups.append(entry);
     }
     return {{"cluster", QJsonObject{{"name", config_.cluster.name},
                                     {"comment", config_.cluster.comment},
                                     {"state", clusterStateName(state_)},
-                                    {"timeoutRatio", timeoutRatio_}}},
+                                    {"timeoutRatio", timeoutRatio_},
+                                    {"leader", leader()}}},
             {"local", local_},
             {"servers", servers},
             {"groups", groups},

@@ -4,12 +4,17 @@
 #include "ClusterState.h"
 #include "PowerControl.h"
 
+#include "GroupCoordinator.h"
+#include "GroupExecutor.h"
+#include "GroupView.h"
+
 #include "ClusterConfig.h"
 #include "ConfigDocument.h"
 #include "PartitionPolicy.h"
 #include "Paths.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonObject>
 #include <QObject>
 #include <QThread>
@@ -47,10 +52,19 @@ public:
     explicit ClusterService(Setup setup, QObject* parent = nullptr);
     ~ClusterService() override;
 
+    // Calls another server over RPC (set by the CommandRouter, which owns the client).
+    using PeerCall = std::function<void(const QString& server, const QString& method,
+                                        const QJsonObject& params, int timeoutMs,
+                                        std::function<void(bool ok, const QJsonObject& result,
+                                                           const QString& error)>)>;
+    void setPeerCall(PeerCall call) { peerCall_ = std::move(call); }
+
     // Starts the heartbeats and the server sync wait; Online when every server is
     // heard or the wait is over.
     bool start(QString* error);
-    void stop();
+    // Releases every group active here (no failover: the operator stops them),
+    // then leaves the cluster; `done` once stopped.
+    void stop(std::function<void()> done = {});
     bool suspend(QString* error);
     bool resume(QString* error);
     // Multiplies the heartbeat timeout (and what derives from it) by `ratio` > 0:
@@ -66,6 +80,18 @@ public:
 
     QJsonObject status() const; // the `status` schema of server/control/PROTOCOL.md
 
+    // ---- failover groups (engine) ----
+    using Reply = engine::GroupCoordinator::Reply;
+    // An operator request (clpgrp): carried out by the leader, here or over RPC.
+    void groupRequest(policy::OperatorRequest request, Reply reply);
+    // Starts or stops one resource (clprsc) on `server` (empty: where its group is, else here).
+    void resourceRequest(const QString& resource, bool start, const QString& server, Reply reply);
+    // RPC entry points of the other servers' engines.
+    void runLocal(const engine::RunRequest& request, engine::GroupExecutor::Done done);
+    void acceptGroupTable(const QString& server, const QJsonObject& table);
+    QJsonObject localGroupTable() const { return executor_.table().toJson(); }
+    QString leader() const;
+
 signals:
     void stateChanged(lifeline::daemon::ClusterState state);
 
@@ -79,6 +105,15 @@ private:
     void onPeerState(const QString& peer, int state);
     void onPartitionResolved(const policy::PartitionDecision& decision, const QStringList& lost);
     void performFinalAction(int code, const QString& reason);
+    void stopNow(bool graceful);
+    QStringList eligibleServers() const;
+    QStringList downServers() const;
+    void evaluateSoon();
+    void evaluateGroups();
+    void pushGroupTable();
+    void dispatch(const QString& server, const engine::RunRequest& request,
+                  std::function<void(const engine::RunResult&)> done);
+    void raiseEngineAlert(engine::AlertType type, const QString& module, int id, const QString& message);
     QStringList reachablePeers() const;
     QStringList peers() const;
     int effectiveTimeoutMs() const { return int(config_.cluster.heartbeatTimeoutMs * timeoutRatio_); }
@@ -111,6 +146,16 @@ private:
     QHash<QString, Peer> peers_;
     QList<QJsonObject> verdicts_;
     double timeoutRatio_ = 1.0;
+
+    PeerCall peerCall_;
+    engine::GroupExecutor executor_;
+    engine::GroupView view_;
+    engine::GroupCoordinator coordinator_;
+    QSet<QString> down_;          // peers known down: partition resolution agreed, or they left
+    bool stopping_ = false;
+    QList<std::function<void()>> stopWaiters_;
+    QTimer evaluateTimer_;        // coalesces evaluations on the event loop
+    QTimer periodic_;             // re-sends the group table and re-evaluates now and then
 };
 
 } // namespace lifeline::daemon

@@ -45,26 +45,38 @@ CommandRouter::CommandRouter(ClusterService& service, control::ControlServer& co
       rpcClient_(rpcClient) {
     registerControlCommands();
     registerRpcMethods();
+    service_.setPeerCall([this](const QString& server, const QString& method, const QJsonObject& params,
+                                int timeoutMs, Result done) {
+        // Reports may go to any address; a group step is sent once.
+        callPeer(server, addressesOf(server), method, params, timeoutMs,
+                 method == QLatin1String("groups.report"), std::move(done));
+    });
 }
 
-bool CommandRouter::runLocally(const QString& operation, QString* error) {
-    if (operation == QLatin1String("start"))
-        return service_.start(error);
+void CommandRouter::runLocally(const QString& operation, Done done) {
+    QString error;
     if (operation == QLatin1String("stop")) {
-        service_.stop();
-        return true;
+        service_.stop([done] { done(true, {}); });
+        return;
     }
     if (operation == QLatin1String("restart")) {
-        service_.stop();
-        return service_.start(error);
+        service_.stop([this, done] {
+            QString why;
+            const bool ok = service_.start(&why);
+            done(ok, why);
+        });
+        return;
     }
-    if (operation == QLatin1String("suspend"))
-        return service_.suspend(error);
-    if (operation == QLatin1String("resume"))
-        return service_.resume(error);
-    if (error)
-        *error = QStringLiteral("unknown operation %1").arg(operation);
-    return false;
+    bool ok = false;
+    if (operation == QLatin1String("start"))
+        ok = service_.start(&error);
+    else if (operation == QLatin1String("suspend"))
+        ok = service_.suspend(&error);
+    else if (operation == QLatin1String("resume"))
+        ok = service_.resume(&error);
+    else
+        error = QStringLiteral("unknown operation %1").arg(operation);
+    done(ok, error);
 }
 
 // Interconnect first: the addresses of the server's LAN devices in the order of
@@ -93,33 +105,39 @@ QStringList CommandRouter::addressesOf(const QString& server) const {
 }
 
 void CommandRouter::callPeer(const QString& server, QStringList addresses, const QString& method,
-                             Done done) {
+                             const QJsonObject& params, int timeoutMs, bool retryOthers, Result done) {
     if (addresses.isEmpty()) {
-        done(false, QStringLiteral("no address of server %1 answers").arg(server));
+        done(false, {}, QStringLiteral("no address of server %1 answers").arg(server));
         return;
     }
     const QString address = addresses.takeFirst();
-    rpcClient_.call(address, quint16(service_.config().cluster.internalPort), server, method, {},
-                    kRpcTimeoutMs,
-                    [this, server, addresses, method, done](bool ok, const QJsonObject&,
-                                                            const QString& error) {
-                        // Every operation is idempotent, so any failure may try the
-                        // server's next address (another LAN).
-                        if (ok || addresses.isEmpty())
-                            done(ok, error);
+    rpcClient_.call(address, quint16(service_.config().cluster.internalPort), server, method, params,
+                    timeoutMs,
+                    [=, this](bool ok, const QJsonObject& result, const QString& error) {
+                        // Idempotent methods may try the server's next address
+                        // (another LAN) after any failure; the others only when
+                        // this address could not be reached at all.
+                        const bool unreached = error.contains(QLatin1String("connection refused")) ||
+                                               error.contains(QLatin1String("unreachable")) ||
+                                               error.contains(QLatin1String("TLS handshake"));
+                        if (ok || addresses.isEmpty() || (!retryOthers && !unreached))
+                            done(ok, result, error);
                         else
-                            callPeer(server, addresses, method, done);
+                            callPeer(server, addresses, method, params, timeoutMs, retryOthers, done);
                     });
 }
 
 void CommandRouter::runOn(const QString& server, const QString& operation, Done done) {
     if (server == service_.localServer()) {
-        QString error;
-        const bool ok = runLocally(operation, &error);
-        done(ok, error);
+        runLocally(operation, std::move(done));
         return;
     }
-    callPeer(server, addressesOf(server), QStringLiteral("cluster.") + operation, std::move(done));
+    // Stopping releases the server's groups first: give it the time that takes.
+    const int timeoutMs = operation == QLatin1String("stop") || operation == QLatin1String("restart")
+                              ? 24 * 3600 * 1000
+                              : kRpcTimeoutMs;
+    callPeer(server, addressesOf(server), QStringLiteral("cluster.") + operation, {}, timeoutMs, true,
+             [done](bool ok, const QJsonObject&, const QString& error) { done(ok, error); });
 }
 
 void CommandRouter::registerControlCommands() {
@@ -203,12 +221,14 @@ void CommandRouter::registerRpcMethods() {
                                           r.fail(QStringLiteral("%1 is not a server of this cluster's configuration").arg(peer));
                                           return;
                                       }
-                                      QString error;
-                                      if (runLocally(operation, &error))
-                                          r.reply(QJsonObject{});
-                                      else
-                                          r.fail(error);
+                                      runLocally(operation, [r](bool ok, const QString& error) mutable {
+                                          if (ok)
+                                              r.reply(QJsonObject{});
+                                          else
+                                              r.fail(error);
+                                      });
                                   });
+    registerGroupMethods();
 }
 
 } // namespace lifeline::daemon

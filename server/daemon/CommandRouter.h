@@ -29,13 +29,17 @@ public:
 
 private:
     using Done = std::function<void(bool ok, const QString& message)>;
+    using Result = std::function<void(bool ok, const QJsonObject& result, const QString& error)>;
     void registerControlCommands();
     void registerRpcMethods();
+    // Failover groups and resources: clpgrp/clprsc commands and the engine's RPC (GroupCommands.cpp).
+    void registerGroupMethods();
     // Runs `operation` ("start", "stop", "restart", "suspend", "resume") here.
-    bool runLocally(const QString& operation, QString* error);
+    void runLocally(const QString& operation, Done done);
     // Runs `operation` on `server`, here or over RPC, and reports once.
     void runOn(const QString& server, const QString& operation, Done done);
-    void callPeer(const QString& server, QStringList addresses, const QString& method, Done done);
+    void callPeer(const QString& server, QStringList addresses, const QString& method,
+                  const QJsonObject& params, int timeoutMs, bool retryOthers, Result done);
     QStringList addressesOf(const QString& server) const;
 
     ClusterService& service_;

@@ -73,8 +73,8 @@ void handleTerminationSignals(daemon::ClusterService& service) {
         signalfd_siginfo info{};
         while (::read(fd, &info, sizeof info) == sizeof info) {
         }
-        service.stop();
-        QCoreApplication::quit();
+        // Groups are released first (the same as clpcl -t), then the process ends.
+        service.stop([] { QCoreApplication::quit(); });
     });
 }
 

@@ -231,14 +231,29 @@ class NodeProcess:
 
 
 class Disk:
-    """A shared disk: sparse file attached to a (global) loop device."""
+    """A shared disk: sparse file attached to a (global) loop device.
 
-    def __init__(self, image: Path, device: str):
+    Each server also sees it through a loop device of its own on the same file, bind-mounted
+    at ``server_path`` in its mount namespace: one path in clp.conf, and per-server block
+    device state (read-only flag, buffer cache) as with a real shared disk seen by two hosts.
+    """
+
+    def __init__(self, image: Path, device: str, server_path: Path):
         self.image = image
         self.device = device
         st = os.stat(device)
         self.major = os.major(st.st_rdev)
         self.minor = os.minor(st.st_rdev)
+        self.server_path = server_path
+        self.server_devices: Dict[str, str] = {}  # server name -> its own loop device
+
+    def numbers(self) -> set:
+        """"major:minor" of the global device and of every server's device."""
+        out = {f"{self.major}:{self.minor}"}
+        for dev in self.server_devices.values():
+            st = os.stat(dev)
+            out.add(f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}")
+        return out
 
     def __repr__(self) -> str:
         return f"<Disk {self.device} {self.image}>"
@@ -455,8 +470,15 @@ class Cluster:
             image = self.rundir / f"disk{i}.img"
             with open(image, "wb") as f:
                 f.truncate(self.disk_size_mib * 1024 * 1024)
-            dev = run([tool("losetup"), "--find", "--show", str(image)]).stdout.strip()
-            self.disks.append(Disk(image, dev))
+            dev = self._attach_loop(image)
+            server_path = self.rundir / "dev" / f"disk{i}"
+            server_path.parent.mkdir(parents=True, exist_ok=True)
+            server_path.touch()
+            d = Disk(image, dev, server_path)
+            self.disks.append(d)
+            for n in self.nodes:
+                d.server_devices[n.name] = self._attach_loop(image)
+                self._bind_disk(n, d)
 
         for n in self.nodes:
             self._write_node_env(n)
@@ -565,6 +587,8 @@ class Cluster:
         # 2. loop devices (mounts inside the servers died with their mount namespaces)
         for d in self.disks:
             registry.detach_loop(d.device)
+            for dev in d.server_devices.values():
+                registry.detach_loop(dev)
         try:
             wait_until(lambda: not any(str(self.rundir) in back
                                        for _dev, back in registry._loop_devices()), 10,
@@ -988,6 +1012,8 @@ class Cluster:
         self._start_holder(n)
         self._wait_holder(n)
         (self.state_dir / f"{n.name}.power").write_text("on\n")
+        for d in self.disks:
+            self._bind_disk(n, d)
         self._apply_switch()
 
     def freezer_available(self) -> Optional[str]:
@@ -1025,6 +1051,21 @@ class Cluster:
         return n.cgroup is not None and cgroups.frozen(n.cgroup)
 
     # ------------------------------------------------------------------ shared disks, mounts
+    @staticmethod
+    def _attach_loop(image: Path) -> str:
+        # A loop device keeps the read-only flag (BLKROSET) a former user left on it, and
+        # attaching a file to it then makes it read-only: clear the flag first.
+        for _ in range(5):
+            dev = run([tool("losetup"), "--find"]).stdout.strip()
+            run(["blockdev", "--setrw", dev])
+            if run([tool("losetup"), dev, str(image)], check=False).returncode == 0:
+                return dev
+        raise HarnessError(f"cannot attach {image} to a free loop device")
+
+    def _bind_disk(self, n: Node, d: Disk) -> None:
+        """The server's own device for `d` at d.server_path, in its mount namespace."""
+        self.run(n, ["mount", "--bind", d.server_devices[n.name], str(d.server_path)])
+
     def _disk(self, disk: Union[int, Disk, None]) -> Disk:
         if isinstance(disk, Disk):
             return disk
@@ -1050,7 +1091,7 @@ class Cluster:
         argv = ["mount", "-t", fstype]
         if options:
             argv += ["-o", options]
-        self.run(n, argv + [d.device, str(mp)])
+        self.run(n, argv + [str(d.server_path), str(mp)])
         return mp
 
     def umount(self, node: NodeRef, mountpoint: Union[str, Path]) -> None:
@@ -1073,8 +1114,8 @@ class Cluster:
     def is_mounted(self, node: Optional[NodeRef], disk: Union[int, Disk, None] = None) -> bool:
         """Is the shared disk mounted in the server's mount namespace (None: the harness's)?"""
         d = self._disk(disk)
-        dev = f"{d.major}:{d.minor}"
-        return any(m["dev"] == dev for m in self.mounts(node))
+        numbers = d.numbers()
+        return any(m["dev"] in numbers for m in self.mounts(node))
 
     # ------------------------------------------------------------------ diagnostics
     def collect_logs(self, dest: Union[str, Path]) -> Path:

@@ -173,3 +173,77 @@ class Lifeline:
         return wait_until(lambda: next((l for l in self.alerts(node) if fragment in l), None),
                           timeout, interval=0.05,
                           message=f"alert containing {fragment!r} on {self.c[node].name}")
+
+    # -- failover groups -------------------------------------------------------------------
+    def group(self, node, name: str) -> dict:
+        return groups_of(self.status(node)).get(name, {})
+
+    def wait_group(self, node, name: str, state: str, current: str | None = None,
+                   timeout: float = 20.0) -> dict:
+        def ok():
+            g = self.group(node, name)
+            return g if g and g["state"] == state and (current is None or g["current"] == current) else None
+        return wait_until(ok, timeout, interval=0.05,
+                          message=f"group {name} {state}{' on ' + current if current else ''} as "
+                                  f"{self.c[node].name} sees it: {self.group(node, name)}")
+
+    def clpgrp(self, node, *args) -> subprocess.CompletedProcess:
+        return subprocess.run([self.program("clpgrp"), "--root", str(self.c[node].root), *args],
+                              capture_output=True, text=True, timeout=120)
+
+    def clprsc(self, node, *args) -> subprocess.CompletedProcess:
+        return subprocess.run([self.program("clprsc"), "--root", str(self.c[node].root), *args],
+                              capture_output=True, text=True, timeout=120)
+
+
+# -- failover groups ------------------------------------------------------------------------
+def group_xml(name: str, resources: list, *, policy: list | None = None, auto_start: bool = True,
+              auto_failback: bool = False) -> str:
+    """<group> with resource references ("fip@fip1"), an optional server order, start and
+    failback attributes."""
+    refs = "".join(f'<resource name="{r}"/>' for r in resources)
+    order = "".join(f'<policy name="{s}"><order>{i}</order></policy>' for i, s in enumerate(policy or []))
+    return (f'<group name="{name}"><type>failover</type><comment/>{order}'
+            f'<start>{int(auto_start)}</start><failback>{int(auto_failback)}</failback>{refs}</group>')
+
+
+def recovery_xml(*, act_retry=None, act_fo=None, act_action=None, deact_retry=None,
+                 deact_action=None) -> str:
+    parts = []
+    act = "".join(f"<{k}>{v}</{k}>" for k, v in (("retry", act_retry), ("fo", act_fo),
+                                                 ("action", act_action)) if v is not None)
+    deact = "".join(f"<{k}>{v}</{k}>" for k, v in (("retry", deact_retry), ("action", deact_action))
+                    if v is not None)
+    if act:
+        parts.append(f"<act>{act}</act>")
+    if deact:
+        parts.append(f"<deact>{deact}</deact>")
+    return "".join(parts)
+
+
+def fip_xml(name: str, ip: str, recovery: str = "") -> str:
+    return f'<fip name="{name}"><comment/>{recovery}<parameters><ip>{ip}</ip></parameters></fip>'
+
+
+def disk_xml(name: str, device: str, mount_point: str, *, fs: str = "ext4", recovery: str = "",
+             extra: str = "") -> str:
+    return (f'<disk name="{name}"><comment/>{recovery}<parameters><disktype>disk</disktype>'
+            f'<device>{device}</device><mount><point>{mount_point}</point></mount><fs>{fs}</fs>'
+            f'{extra}</parameters></disk>')
+
+
+def exec_xml(name: str, *, sync: bool = True, start_timeout_s: float = 5, stop_timeout_s: float = 5,
+             recovery: str = "") -> str:
+    return (f'<exec name="{name}"><comment/>{recovery}<parameters><act><path>start.sh</path>'
+            f'<sync>{int(sync)}</sync></act><deact><path>stop.sh</path></deact>'
+            f'<timeout><start>{start_timeout_s}</start><stop>{stop_timeout_s}</stop></timeout>'
+            f'</parameters></exec>')
+
+
+def groups_of(status: dict | None) -> dict:
+    """{group: {"state", "current", "resources": {name: state}}} from a status answer."""
+    if not status:
+        return {}
+    return {g["name"]: {"state": g["state"], "current": g["current"],
+                        "resources": {r["name"]: r["state"] for r in g["resources"]}}
+            for g in status["groups"]}
