@@ -6,6 +6,9 @@ namespace {
 const QCommandLineOption kStatus(QStringList{"s"}, "Show the cluster status (the default).");
 const QCommandLineOption kServers(QStringList{"n", "sv"}, "Show the servers only.");
 const QCommandLineOption kGroups(QStringList{"g", "grp"}, "Show the groups only.");
+const QCommandLineOption kResources(QStringList{"rsc"},
+                                    "Show the group resources only: state, group, server and "
+                                    "the reason of an error.");
 const QCommandLineOption kMonitors(QStringList{"m", "mon"},
                                    "Show the monitors only; with NAME or --detail, the "
                                    "monitor information.");
@@ -23,10 +26,10 @@ const QCommandLineOption kLocal(QStringList{"local"},
 
 void ClpstatOptions::addOptions(QCommandLineParser& parser) {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
-    parser.addOptions({kStatus, kServers, kGroups, kMonitors, kHeartbeats, kPartition, kCluster,
+    parser.addOptions({kStatus, kServers, kGroups, kResources, kMonitors, kHeartbeats, kPartition, kCluster,
                        kDetail, kLong, kLocal});
     parser.addPositionalArgument(
-        "NAME", "The object to show (with --sv, --grp, --mon, --hb, --np).", "[NAME]");
+        "NAME", "The object to show (with --sv, --grp, --rsc, --mon, --hb, --np).", "[NAME]");
 }
 
 bool ClpstatOptions::read(const QCommandLineParser& parser, StatusView* view, bool* local,
@@ -48,6 +51,8 @@ bool ClpstatOptions::read(const QCommandLineParser& parser, StatusView* view, bo
         sections |= StatusView::Servers;
     if (parser.isSet(kGroups))
         sections |= StatusView::Groups;
+    if (parser.isSet(kResources))
+        sections |= StatusView::Resources;
     const bool monitors = parser.isSet(kMonitors);
     const int informationViews = int(parser.isSet(kHeartbeats)) + int(parser.isSet(kPartition)) +
                                  int(parser.isSet(kCluster));
@@ -80,8 +85,9 @@ bool ClpstatOptions::read(const QCommandLineParser& parser, StatusView* view, bo
             *error = QStringLiteral("--detail applies to --hb, --np, --cl and --mon");
             return false;
         }
-        if (!name.isEmpty() && sections != StatusView::Servers && sections != StatusView::Groups) {
-            *error = QStringLiteral("a NAME needs exactly one of --sv, --grp, --mon, --hb, --np");
+        if (!name.isEmpty() && sections != StatusView::Servers && sections != StatusView::Groups &&
+            sections != StatusView::Resources) {
+            *error = QStringLiteral("a NAME needs exactly one of --sv, --grp, --rsc, --mon, --hb, --np");
             return false;
         }
     }

@@ -191,6 +191,13 @@ bool StatusFormatter::statusView(const StatusView& view, QString* text, QString*
             *error = QStringLiteral("no group named \"%1\" in the cluster").arg(view.name);
             return false;
         }
+        if (view.sections == StatusView::Resources &&
+            std::none_of(groups.begin(), groups.end(), [&](const QJsonValue& g) {
+                return contains(g.toObject().value(QLatin1String("resources")).toArray(), view.name);
+            })) {
+            *error = QStringLiteral("no group resource named \"%1\" in the cluster").arg(view.name);
+            return false;
+        }
     }
     auto selected = [&](const QJsonValue& v) {
         return view.name.isEmpty() || v.toObject().value(QLatin1String("name")) == view.name;
@@ -216,6 +223,24 @@ bool StatusFormatter::statusView(const StatusView& view, QString* text, QString*
         for (const auto& g : groups)
             if (selected(g))
                 groupBlock(g.toObject(), view.longNames, out);
+    }
+    if (view.sections & StatusView::Resources) {
+        // Each resource with the group it belongs to, where that group is, and why
+        // it is in error.
+        out += QStringLiteral("  <resource>\n");
+        for (const auto& g : groups) {
+            const QJsonObject group = g.toObject();
+            for (const auto& r : group.value(QLatin1String("resources")).toArray()) {
+                if (!selected(r))
+                    continue;
+                const QJsonObject o = r.toObject();
+                out += row(4, false, field(o, "name"), true, stateOf(o), field(o, "comment"), view.longNames);
+                out += row(6, false, QStringLiteral("group"), false, field(group, "name"), QString(), view.longNames);
+                out += row(6, false, QStringLiteral("current"), false, field(group, "current"), QString(), view.longNames);
+                if (!field(o, "reason").isEmpty())
+                    out += row(6, false, QStringLiteral("reason"), false, field(o, "reason"), QString(), view.longNames);
+            }
+        }
     }
     if (view.sections & StatusView::MonitorList) {
         out += QStringLiteral("  <monitor>\n");

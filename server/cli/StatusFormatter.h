@@ -16,7 +16,8 @@ struct StatusView {
         Monitors,   // CLUSTER INFORMATION of monitors (--mon NAME, --mon --detail)
         Cluster,    // CLUSTER INFORMATION of the cluster properties (--cl)
     };
-    enum Section { Servers = 1, Groups = 2, MonitorList = 4, AllSections = 7 };
+    // Resources (--rsc) is not part of the default view, as in ExpressCluster's layout.
+    enum Section { Servers = 1, Groups = 2, MonitorList = 4, AllSections = 7, Resources = 8 };
 
     Kind kind = Kind::Status;
     int sections = AllSections;

@@ -241,3 +241,25 @@ def test_stopping_a_server_stops_its_groups_and_the_cluster_start_starts_them(fa
         ok(l.clpcl(1, "-s", "-a"))
         l.wait_all_online()
         g.on("server1")
+
+
+def test_resource_that_cannot_be_released_is_not_taken_over(cluster_factory, lifeline_program,
+                                                            lifeline_build_dir):
+    """stop.sh fails on server1 during a move: the group is stuck there (never activated on
+    server2 while server1 may hold it) until server1's final action (default: stop the cluster
+    service and shut down) takes it down; then server2 takes over."""
+    stop_fails_on_1 = "#!/bin/sh\n[ \"$(hostname)\" = server1 ] && exit 1\nexit 0\n"
+    c, l, g = make_failover1(cluster_factory, lifeline_program, lifeline_build_dir)
+    Path(c[1].etc_dir, "scripts/failover1/exec1/stop.sh").write_text(stop_fails_on_1)
+    Path(c[2].etc_dir, "scripts/failover1/exec1/stop.sh").write_text(stop_fails_on_1)
+    with OwnershipChecker(c, fips=[g.fip]):
+        l.start_all()
+        l.wait_all_online()
+        g.on("server1")
+        r = l.clpgrp(2, "-m", "failover1", "-h", "server2")
+        assert r.returncode == 1 and "could not deactivate" in r.stderr, r.stdout + r.stderr
+        wait_until(lambda: any(e.get("node") == "server1" for e in c.power_events()), 10,
+                   message="server1's final action powers it off")
+        assert any("shutdown" in str(e) for e in c.power_events()), c.power_events()
+        g.on("server2")
+        l.wait_alert(2, "Group failover1 failed over from server1 to server2")

@@ -84,6 +84,16 @@ class TestCliCommands : public QObject {
                 requests_ << r;
                 clusterHandler_(r, out);
             });
+        for (const char* name : {"group.start", "group.stop", "group.move", "group.clear",
+                                 "resource.start", "resource.stop"})
+            server_->registerCommand(name, Access::Write, [this](const Request& r, Responder out) {
+                requests_ << r;
+                // A group or resource named "busy" is refused, as the leader does.
+                if (r.args.value("group").toString() == "busy" || r.args.value("resource").toString() == "busy")
+                    out.fail("failed", "the group is busy");
+                else
+                    out.reply({{"message", "done"}});
+            });
         QString why;
         QVERIFY2(server_->listen(root_, &why), qPrintable(why));
     }
@@ -120,6 +130,8 @@ class TestCliCommands : public QObject {
     }
     Run clpstat(const QStringList& args) { return run(CLPSTAT_BIN, args); }
     Run clpcl(const QStringList& args) { return run(CLPCL_BIN, args); }
+    Run clpgrp(const QStringList& args) { return run(CLPGRP_BIN, args); }
+    Run clprsc(const QStringList& args) { return run(CLPRSC_BIN, args); }
 
     static void allOk(const Request& r, Responder out) {
         QJsonObject servers;
@@ -247,6 +259,83 @@ private slots:
     }
 
     // --- clpcl --------------------------------------------------------------------------
+
+    // --- clpgrp / clprsc ----------------------------------------------------------------
+
+    void groupRequests_data() {
+        QTest::addColumn<bool>("resource");
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QJsonObject>("sent");
+        QTest::newRow("-s") << false << QStringList{"-s", "failover1"} << "group.start"
+                            << QJsonObject{{"group", "failover1"}};
+        QTest::newRow("-s -h") << false << QStringList{"-s", "failover1", "-h", "server2"} << "group.start"
+                               << QJsonObject{{"group", "failover1"}, {"server", "server2"}};
+        QTest::newRow("-t") << false << QStringList{"-t", "failover1"} << "group.stop"
+                            << QJsonObject{{"group", "failover1"}};
+        QTest::newRow("-m -h") << false << QStringList{"-m", "failover1", "-h", "server2"} << "group.move"
+                               << QJsonObject{{"group", "failover1"}, {"server", "server2"}};
+        QTest::newRow("-m") << false << QStringList{"-m", "failover1"} << "group.move"
+                            << QJsonObject{{"group", "failover1"}};
+        QTest::newRow("-c") << false << QStringList{"-c", "failover1"} << "group.clear"
+                            << QJsonObject{{"group", "failover1"}};
+        QTest::newRow("clprsc -s -h") << true << QStringList{"-s", "fip1", "-h", "server2"} << "resource.start"
+                                      << QJsonObject{{"resource", "fip1"}, {"server", "server2"}};
+        QTest::newRow("clprsc -t") << true << QStringList{"-t", "fip1"} << "resource.stop"
+                                   << QJsonObject{{"resource", "fip1"}};
+    }
+
+    void groupRequests() {
+        QFETCH(bool, resource);
+        QFETCH(QStringList, args);
+        QFETCH(QString, command);
+        QFETCH(QJsonObject, sent);
+        const auto r = resource ? clprsc(args) : clpgrp(args);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("Command succeeded.\n"));
+        QCOMPARE(requests_.size(), 1);
+        QCOMPARE(requests_[0].command, command);
+        QCOMPARE(requests_[0].args, sent);
+    }
+
+    void clpgrpEveryGroupFollowsTheStatus() {
+        // -t without a group stops what is active here (server1 holds failover1).
+        auto r = clpgrp({"-t"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(requests_.size(), 2);
+        QCOMPARE(requests_[0].command, QString("status"));
+        QCOMPARE(requests_[1].command, QString("group.stop"));
+        QCOMPARE(requests_[1].args, (QJsonObject{{"group", "failover1"}}));
+        // ... and -s starts what is offline: nothing here.
+        requests_.clear();
+        r = clpgrp({"-s"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(requests_.size(), 1);
+    }
+
+    void clpgrpPrintsTheCurrentServer() {
+        auto r = clpgrp({"-n", "failover1"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("server1\n"));
+        r = clpgrp({"-n", "nosuch"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("no group named \"nosuch\""));
+    }
+
+    void clpgrpRefusedAndUsage() {
+        auto r = clpgrp({"-m", "busy", "-h", "server2"});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.err, QByteArray("busy: the group is busy\nCommand failed.\n"));
+        r = clpgrp({"-m", "busy", "--json"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(QJsonDocument::fromJson(r.out).object().value("results").toArray().size() == 1);
+        for (const auto& bad : {QStringList{}, QStringList{"-s", "-t"}, QStringList{"-m"}, QStringList{"-n"}}) {
+            r = clpgrp(bad);
+            QCOMPARE(r.exitCode, 3);
+        }
+        QCOMPARE(clprsc({"-s"}).exitCode, 3);
+        QCOMPARE(clprsc({"-s", "-t", "fip1"}).exitCode, 3);
+    }
 
     void clpclStartLocal() {
         const auto r = clpcl({"-s"});
