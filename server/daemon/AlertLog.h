@@ -30,6 +30,7 @@ enum Id {
     PingTargetLost = 304,
     PingTargetBack = 305,
     NpPingLostBefore = 306,
+    NpTakeover = 307,
     FinalAction = 401,
     FinalActionFailed = 402,
 };

@@ -118,6 +118,7 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
     for (const auto& np : config_.npResources)
         if (np.type == QLatin1String("pingnp"))
             settings.pingCheckMs = np.timeoutMs;
+    pingCheckMs_ = settings.pingCheckMs;
     resolver_ = std::make_unique<np::PartitionResolver>(settings, prober_.get(),
                                                         [this] { return reachablePeers(); });
     connect(resolver_.get(), &np::PartitionResolver::resolved, this,
@@ -241,6 +242,7 @@ void ClusterService::stop(std::function<void()> done) {
 }
 
 void ClusterService::stopNow(bool graceful) {
+    ++stopGeneration_;
     if (state_ != ClusterState::Stopped) {
         syncWait_.stop();
         periodic_.stop();
@@ -419,10 +421,25 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
     switch (d.verdict) {
     case policy::Verdict::Survive:
         alerts_.info(QStringLiteral("np"), alert::NpSurvive, text);
-        for (const auto& peer : lost)
-            if (!peers_.value(peer).up)
-                down_.insert(peer); // takeover of its groups is safe from now on
-        evaluateSoon();
+        // Take over once the losing side has performed its NP action.
+        QTimer::singleShot(policy::takeoverDelayMs(d, int(config_.cluster.heartbeatIntervalMs * timeoutRatio_),
+                                                   pingCheckMs_),
+                           this, [this, lost, generation = stopGeneration_] {
+                               if (generation != stopGeneration_ || state_ != ClusterState::Online)
+                                   return;
+                               QStringList gone;
+                               for (const auto& peer : lost)
+                                   if (!peers_.value(peer).up) {
+                                       down_.insert(peer); // takeover of its groups is safe now
+                                       gone << peer;
+                                   }
+                               if (gone.isEmpty())
+                                   return;
+                               alerts_.info(QStringLiteral("np"), alert::NpTakeover,
+                                            QStringLiteral("%1 must have stopped by now: its groups may be taken over.")
+                                                .arg(gone.join(QStringLiteral(", "))));
+                               evaluateSoon();
+                           });
         break;
     case policy::Verdict::NoResolution:
         alerts_.warning(QStringLiteral("np"), alert::NpNoResolution, text);

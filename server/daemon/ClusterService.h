@@ -153,6 +153,8 @@ private:
     engine::GroupCoordinator coordinator_;
     QSet<QString> down_;          // peers known down: partition resolution agreed, or they left
     bool stopping_ = false;
+    int pingCheckMs_ = 1000;      // how long a fresh ping check may take (partition resolution)
+    int stopGeneration_ = 0;      // timers armed before a stop do nothing after it
     QList<std::function<void()>> stopWaiters_;
     QTimer evaluateTimer_;        // coalesces evaluations on the event loop
     QTimer periodic_;             // re-sends the group table and re-evaluates now and then

@@ -58,4 +58,12 @@ PartitionDecision resolvePartition(const PartitionInput& in) {
     return byPing(in, QString());
 }
 
+int takeoverDelayMs(const PartitionDecision& decision, int intervalMs, int pingCheckMs) {
+    if (decision.method == QLatin1String("ping"))
+        return intervalMs + pingCheckMs;
+    if (decision.method == QLatin1String("majority"))
+        return intervalMs;
+    return 0;
+}
+
 } // namespace lifeline::policy

@@ -40,4 +40,12 @@ struct PartitionDecision {
 // an outage does not.
 PartitionDecision resolvePartition(const PartitionInput& input);
 
+// How long a surviving side waits after its verdict before it takes over the
+// lost servers' groups, so that the losing side has performed its NP action by
+// then: the loser may have heard us up to one heartbeat interval later than we
+// heard it, so it decides up to one interval later; with ping it decides only
+// when its own check has timed out, while ours ends at the first answer.
+// "none" (no resolution) waits for nothing: it is alerted as dangerous.
+int takeoverDelayMs(const PartitionDecision& decision, int intervalMs, int pingCheckMs);
+
 } // namespace lifeline::policy

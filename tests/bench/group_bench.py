@@ -10,9 +10,10 @@ the replies (CLOCK_MONOTONIC, the same clock in every namespace).
 1. Planned switchover (`clpgrp -m`, alternating): how long the command takes, and the longest
    gap between replies the client sees.
 2. Failover after power-off of the owner, at interval 100 ms / timeout 1 s and at the defaults
-   (1 s / 5 s): from the power-off to the first reply from the new owner, and the part that is
-   not detection (from "server is down" on the survivor to that reply: partition resolution,
-   then the takeover).
+   (1 s / 5 s): from the power-off to the first reply from the new owner, split into
+   detection (power-off -> "server is down" on the survivor), resolution (-> partition
+   verdict plus the wait for the loser's NP action, alert 307) and takeover (-> the fip
+   answers: placement, fip + disk + exec activation, gratuitous ARP).
 
 --quick is the smoke run of the test suite (2 runs, fast settings only). Use a build without
 sanitizers (installer/setup.sh builds one in build/) for real figures."""
@@ -43,11 +44,17 @@ while True:
     now = time.monotonic()
     if now >= next_send:
         seq = (seq + 1) & 0xffff
-        s.sendto(struct.pack("!BBHHH", 8, 0, 0, 0, seq) + b"lifeline", (dst, 0))
         next_send = now + 0.005
+        try:
+            s.sendto(struct.pack("!BBHHH", 8, 0, 0, 0, seq) + b"lifeline", (dst, 0))
+        except OSError:
+            pass  # no neighbour while the address moves: keep probing
     r, _, _ = select.select([s], [], [], max(0.0, next_send - time.monotonic()))
     if r:
-        data = s.recv(2048)
+        try:
+            data = s.recv(2048)
+        except OSError:
+            continue  # an ICMP error (host unreachable) queued on the socket
         if data and data[0] == 0:
             sys.stdout.write(f"{time.monotonic():.6f}\n")
             sys.stdout.flush()
@@ -57,16 +64,23 @@ while True:
 class Prober:
     def __init__(self, c, fip):
         self.proc = subprocess.Popen(["ip", "netns", "exec", c.client_ns, "/usr/bin/python3", "-c",
-                                      PROBER, fip], stdout=subprocess.PIPE, text=True)
+                                      PROBER, fip], stdout=subprocess.PIPE)
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.replies = []
+        self.partial = b""
 
     def read(self):
+        """Every reply so far (whole lines only: a read may end inside one)."""
         while True:
-            line = self.proc.stdout.readline()
-            if not line:
+            try:
+                chunk = os.read(self.proc.stdout.fileno(), 65536)
+            except BlockingIOError:
+                chunk = b""
+            if not chunk:
                 return self.replies
-            self.replies.append(float(line))
+            lines = (self.partial + chunk).split(b"\n")
+            self.partial = lines.pop()
+            self.replies.extend(float(x) for x in lines if x)
 
     def first_after(self, t):
         return next((r for r in self.read() if r > t), None)
@@ -118,7 +132,8 @@ def switchover(build, runs):
         l, fip = setup(c, build, 100, 1000)
         p = Prober(c, fip)
         try:
-            c.wait_ping(None, fip)
+            now = time.monotonic()
+            wait_until(lambda: p.first_after(now), 10, interval=0.005, message="the prober hears the fip")
             for i in range(runs):
                 to = "server2" if i % 2 == 0 else "server1"
                 t0 = time.monotonic()
@@ -135,30 +150,49 @@ def switchover(build, runs):
 
 
 def failover(build, interval_ms, timeout_ms, runs):
-    total, after_detection = [], []
+    total, detection, resolution, takeover = [], [], [], []
     with Cluster(2) as c:
         l, fip = setup(c, build, interval_ms, timeout_ms)
         p = Prober(c, fip)
         try:
             for i in range(runs):
-                owner = l.group(1, "failover1").get("current") or "server1"
+                def agreed_owner():  # both servers see the group online on the same one
+                    views = [l.group(n, "failover1") for n in (1, 2)]
+                    ok = all(v and v["state"] == "Online" for v in views)
+                    return ok and views[0]["current"] == views[1]["current"] and views[0]["current"]
+                owner = wait_until(agreed_owner, 30, interval=0.02, message="the group's owner")
                 other = "server2" if owner == "server1" else "server1"
-                c.wait_ping(None, fip)
-                seen = len([a for a in l.alerts(other) if f"Server {owner} is down" in a])
+                now = time.monotonic()  # the prober hears the owner before the power-off
+                wait_until(lambda: p.first_after(now), 10, interval=0.005, message="the prober hears the fip")
+
+                def latest(fragment, skip):
+                    return ([a for a in l.alerts(other) if fragment in a][skip:] or [None])[0]
+                seen_down = len([a for a in l.alerts(other) if f"Server {owner} is down" in a])
+                seen_free = len([a for a in l.alerts(other) if "its groups may be taken over" in a])
                 t_wall, t_mono = time.time(), time.monotonic()
                 c.power_off(owner)
-                back = wait_until(lambda: p.back_after_outage(t_mono), timeout_ms / 1000 * 3 + 20,
-                                  interval=0.005, message="the fip answers from the other server")
-                down = wait_until(lambda: ([a for a in l.alerts(other) if f"Server {owner} is down" in a][seen:]
-                                           or [None])[0], 10, interval=0.01, message="down alert")
-                total.append((back - t_mono) * 1000)
-                after_detection.append((back - t_mono - (alert_time(down) - t_wall)) * 1000)
+                try:
+                    back = wait_until(lambda: p.back_after_outage(t_mono), timeout_ms / 1000 * 3 + 20,
+                                      interval=0.005, message="the fip answers from the other server")
+                except AssertionError:
+                    print(f"run {i}: {owner} powered off; {other} says {l.group(other, 'failover1')}")
+                    print("\n".join(l.alerts(other)[-15:]))
+                    raise
+                down = wait_until(lambda: latest(f"Server {owner} is down", seen_down), 10,
+                                  interval=0.01, message="down alert")
+                free = wait_until(lambda: latest("its groups may be taken over", seen_free), 10,
+                                  interval=0.01, message="takeover alert")
+                t_back = back - t_mono  # seconds after the power-off, as the alerts below
+                total.append(t_back * 1000)
+                detection.append((alert_time(down) - t_wall) * 1000)
+                resolution.append((alert_time(free) - alert_time(down)) * 1000)
+                takeover.append((t_back - (alert_time(free) - t_wall)) * 1000)
                 c.power_on(owner)
                 l.start(owner)
                 l.wait_all_online(timeout=60)
         finally:
             p.stop()
-    return total, after_detection
+    return total, detection, resolution, takeover
 
 
 def fmt(values):
@@ -180,9 +214,12 @@ def main():
     print(f"switchover clpgrp -m, client outage:  {fmt(gaps)}")
     settings = [(100, 1000)] if args.quick else [(100, 1000), (1000, 5000)]
     for interval, timeout in settings:
-        total, rest = failover(args.build, interval, timeout, runs)
-        print(f"failover {interval} ms / {timeout} ms, power-off -> fip answers: {fmt(total)}")
-        print(f"failover {interval} ms / {timeout} ms, after detection:         {fmt(rest)}")
+        total, detection, resolution, takeover = failover(args.build, interval, timeout, runs)
+        label = f"failover {interval} ms / {timeout} ms,"
+        print(f"{label} power-off -> fip answers: {fmt(total)}")
+        print(f"{label}   detection:              {fmt(detection)}")
+        print(f"{label}   resolution and wait:    {fmt(resolution)}")
+        print(f"{label}   takeover:               {fmt(takeover)}")
 
 
 if __name__ == "__main__":

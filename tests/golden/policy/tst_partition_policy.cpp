@@ -64,6 +64,16 @@ private slots:
 
     // Whatever the inputs, two disjoint sides of a 3+ server cluster never both
     // survive by majority (the property the golden cases sample).
+    void takeoverWaitsForTheLosersAction() {
+        PartitionDecision d;
+        d.method = QStringLiteral("ping");
+        QCOMPARE(takeoverDelayMs(d, 100, 300), 400);
+        d.method = QStringLiteral("majority");
+        QCOMPARE(takeoverDelayMs(d, 100, 300), 100);
+        d.method = QStringLiteral("none");
+        QCOMPARE(takeoverDelayMs(d, 100, 300), 0);
+    }
+
     void majorityNeverHasTwoWinners() {
         for (int total = 3; total <= 9; ++total) {
             QStringList all;
