@@ -9,11 +9,8 @@ namespace lifeline::resources {
 FipResource::FipResource(ResourceContext context, QObject* parent)
     : ResourceDriver(std::move(context), parent) {
     text_ = this->context().resource.param(QStringLiteral("ip")).trimmed();
-    probeTimer_.setSingleShot(true);
-    probeTimer_.setTimerType(Qt::PreciseTimer);
     announceTimer_.setSingleShot(true);
     announceTimer_.setTimerType(Qt::PreciseTimer);
-    connect(&probeTimer_, &QTimer::timeout, this, &FipResource::sendNextProbe);
     connect(&announceTimer_, &QTimer::timeout, this, &FipResource::sendNextAnnouncement);
 }
 
@@ -64,51 +61,28 @@ void FipResource::activate(ResourceEvent, Done done) {
     ifname_ = best->ifname;
     prefixLength_ = best->prefixLength;
 
-    arp_ = new ArpSocket(this);
-    if (!arp_->open(ifindex_, &reason)) {
-        stopAll();
-        done(false, QStringLiteral("%1 on %2: %3").arg(text_, ifname_, reason));
-        return;
-    }
-    connect(arp_, &ArpSocket::arpReceived, this, &FipResource::onArp);
     pendingDone_ = std::move(done);
     phase_ = Phase::Probing;
-    probesSent_ = 0;
-    sendNextProbe();
+    probe_ = new AddressProbe(this);
+    // The first probe goes out now; the result comes from the event loop.
+    if (!probe_->start(address_, text_, ifindex_, ifname_,
+                       [this](const AddressProbe::Result& result) { onProbeResult(result); }, &reason))
+        finishActivation(false, reason);
 }
 
-void FipResource::sendNextProbe() {
+void FipResource::onProbeResult(const AddressProbe::Result& result) {
     if (phase_ != Phase::Probing)
         return;
-    if (probesSent_ >= kProbeCount) {
+    if (result.outcome == AddressProbe::Outcome::Free)
         probeFinished(); // the listening time after the last probe is over
-        return;
-    }
-    QString reason;
-    if (!arp_->sendProbe(address_, &reason)) {
-        finishActivation(false, QStringLiteral("ARP probe for %1 on %2: %3").arg(text_, ifname_, reason));
-        return;
-    }
-    ++probesSent_;
-    probeTimer_.start(probesSent_ < kProbeCount ? kProbeIntervalMs : kProbeWaitMs);
-}
-
-void FipResource::onArp(int operation, const QByteArray& senderMac, uint32_t senderIp, uint32_t targetIp) {
-    if (phase_ != Phase::Probing)
-        return;
-    const QString mac = ArpSocket::formatMac(senderMac);
-    if (senderIp == address_) {
-        finishActivation(false, QStringLiteral("%1 is in use by %2 (ARP %3 on %4)")
-                                    .arg(text_, mac,
-                                         operation == 2 ? QStringLiteral("reply") : QStringLiteral("request"),
-                                         ifname_));
-    } else if (senderIp == 0 && targetIp == address_ && operation == 1) {
-        finishActivation(false, QStringLiteral("%1 is in use by %2 (it is probing for the address on %3)")
-                                    .arg(text_, mac, ifname_));
-    }
+    else
+        finishActivation(false, result.reason);
 }
 
 void FipResource::probeFinished() {
+    arp_ = probe_->takeSocket(this); // the announcements go out on it
+    probe_->deleteLater();           // we are inside its callback
+    probe_ = nullptr;
     QString reason;
     if (!Netlink::addIpv4(ifindex_, address_, prefixLength_, &reason)) {
         finishActivation(false, QStringLiteral("cannot add %1/%2 on %3: %4")
@@ -137,8 +111,12 @@ void FipResource::sendNextAnnouncement() {
 }
 
 void FipResource::stopAll() {
-    probeTimer_.stop();
     announceTimer_.stop();
+    if (probe_) {
+        probe_->cancel();
+        probe_->deleteLater(); // we may be inside its callback
+        probe_ = nullptr;
+    }
     if (arp_) {
         arp_->close();
         arp_->deleteLater(); // we may be inside its arpReceived

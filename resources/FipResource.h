@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AddressProbe.h"
 #include "ResourceDriver.h"
 
 #include <QElapsedTimer>
@@ -16,27 +17,26 @@ class ArpSocket;
 //   1. find the interface whose IPv4 subnet contains the address (rtnetlink
 //      RTM_GETADDR; the longest prefix wins) -> fails if there is none;
 //      an address already configured here is reported active as it is;
-//   2. ARP-probe it (RFC 5227: sender IP 0.0.0.0) kProbeCount times,
-//      kProbeIntervalMs apart, then listen kProbeWaitMs more; any ARP from
-//      another host with the address as sender (a reply, an announcement) or
-//      probing for it fails activation: "A.B.C.D is in use by xx:xx:..";
+//   2. ARP-probe it (AddressProbe, shared with vip; RFC 5227: sender IP
+//      0.0.0.0) kProbeCount times, kProbeIntervalMs apart, then listen
+//      kProbeWaitMs more; any ARP from another host with the address as sender
+//      (a reply, an announcement) or probing for it fails activation:
+//      "A.B.C.D is in use by xx:xx:..";
 //   3. RTM_NEWADDR with the interface's prefix length;
 //   4. gratuitous ARP: the first announcement at once, then kAnnounceCount-1
 //      more kAnnounceIntervalMs apart (after `done`, which is reported with
 //      the first announcement so that activation stays ~15 ms).
 // Deactivation is RTM_DELADDR (an absent address is fine). Nothing blocks:
 // the probe waits on a QSocketNotifier and QTimers; netlink calls are
-// kernel round trips of microseconds.
+// kernel round trips of microseconds. The probe's socket stays open for the
+// announcements.
 class FipResource : public ResourceDriver {
     Q_OBJECT
 public:
-    // Probe window = (kProbeCount - 1) * kProbeIntervalMs + kProbeWaitMs = 12 ms:
-    // a host on the LAN answers ARP in well under a millisecond; three probes
-    // cover a lost frame. (RFC 5227's 1-2 s spacing is for hosts configuring
-    // themselves, not for a failover that must be fast.)
-    static constexpr int kProbeCount = 3;
-    static constexpr int kProbeIntervalMs = 3;
-    static constexpr int kProbeWaitMs = 6;
+    // The probe's timing (AddressProbe.h): a 12 ms window.
+    static constexpr int kProbeCount = AddressProbe::kProbeCount;
+    static constexpr int kProbeIntervalMs = AddressProbe::kProbeIntervalMs;
+    static constexpr int kProbeWaitMs = AddressProbe::kProbeWaitMs;
     // Gratuitous ARP announcements after adding the address.
     static constexpr int kAnnounceCount = 3;
     static constexpr int kAnnounceIntervalMs = 250;
@@ -52,8 +52,7 @@ private:
     enum class Phase { Idle, Probing, Announcing };
 
     bool parseAddress(QString* reason);
-    void sendNextProbe();
-    void onArp(int operation, const QByteArray& senderMac, uint32_t senderIp, uint32_t targetIp);
+    void onProbeResult(const AddressProbe::Result& result);
     void probeFinished();
     bool startAnnouncements(QString* reason);
     void sendNextAnnouncement();
@@ -68,10 +67,9 @@ private:
 
     Phase phase_ = Phase::Idle;
     Done pendingDone_;
-    ArpSocket* arp_ = nullptr;
-    QTimer probeTimer_;
+    AddressProbe* probe_ = nullptr;
+    ArpSocket* arp_ = nullptr; // the probe's socket, for the announcements
     QTimer announceTimer_;
-    int probesSent_ = 0;
     int announcementsSent_ = 0;
     QElapsedTimer elapsed_;
 };

@@ -286,6 +286,10 @@ class Cluster:
         self._partition: Optional[dict] = None
         self._extra_bridges: set = set()
         self._pt_down = False
+        # Namespaces added to the topology later by an extension (router.py): named
+        # "<rid>-<suffix>" and listed here at creation, so that run_netns accepts them and the
+        # teardown kills what runs in them and deletes them with the cluster's own.
+        self.extra_namespaces: List[str] = []
 
     # ------------------------------------------------------------------ names
     @property
@@ -314,7 +318,8 @@ class Cluster:
 
     @property
     def namespaces(self) -> List[str]:
-        return [self.switch_ns, self.client_ns, self.pingtarget_ns] + [n.netns for n in self.nodes]
+        return ([self.switch_ns, self.client_ns, self.pingtarget_ns] + [n.netns for n in self.nodes]
+                + self.extra_namespaces)
 
     @property
     def state_dir(self) -> Path:

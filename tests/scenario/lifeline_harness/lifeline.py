@@ -225,6 +225,16 @@ def fip_xml(name: str, ip: str, recovery: str = "") -> str:
     return f'<fip name="{name}"><comment/>{recovery}<parameters><ip>{ip}</ip></parameters></fip>'
 
 
+def vip_xml(name: str, ip: str, ifname: str, interval_s: float = 1, *, metric: int | None = None,
+            recovery: str = "") -> str:
+    """A vip resource: `ip`/32 on `ifname` (comma separated: RIPv2 on all), advertised every
+    `interval_s` seconds (1 to 3600)."""
+    extra = f"<metric>{metric}</metric>" if metric is not None else ""
+    return (f'<vip name="{name}"><comment/>{recovery}<parameters><ip>{ip}</ip>'
+            f'<ifname>{escape(ifname)}</ifname><interval>{interval_s:g}</interval>{extra}'
+            f'</parameters></vip>')
+
+
 def disk_xml(name: str, device: str, mount_point: str, *, fs: str = "ext4", recovery: str = "",
              extra: str = "") -> str:
     return (f'<disk name="{name}"><comment/>{recovery}<parameters><disktype>disk</disktype>'

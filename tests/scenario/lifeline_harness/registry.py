@@ -1,8 +1,8 @@
 """Run registry, stale-leftover cleanup and the always-cleanup machinery.
 
 Every Cluster gets a run id ``llh`` + 4 random [a-z0-9] characters. All the names it creates
-start with it: network namespaces ``<rid>-sw|-cl|-pt|-s<N>``, switch ports and bridges
-``<rid>p<N>``, ``<rid>i<N>``, ``<rid>pub``, ``<rid>ic``..., the run directory
+start with it: network namespaces ``<rid>-sw|-cl|-pt|-s<N>`` (``-rt|-rc``: router.py), switch
+ports and bridges ``<rid>p<N>``, ``<rid>i<N>``, ``<rid>pub``, ``<rid>ic``..., the run directory
 ``<tmp>/lifeline-harness/<rid>`` (root dirs, sparse disk images, logs) and the cgroup
 ``.../lifeline-harness/<rid>``. Before creating anything, the run writes an owner record
 ``/run/lifeline-harness/<rid>.owner`` with its pid and the pid's start time. A run id whose
@@ -31,7 +31,8 @@ from ._util import parse_mountinfo, run
 
 PREFIX = "llh"
 RID_RE = re.compile(r"^(llh[a-z0-9]{4})(?=$|[-.a-z0-9])")
-NETNS_RE = re.compile(r"^(llh[a-z0-9]{4})-(sw|cl|pt|s\d+)$")
+# sw/cl/pt/sN: the cluster's own; rt/rc: router.py's router and remote client.
+NETNS_RE = re.compile(r"^(llh[a-z0-9]{4})-(sw|cl|pt|rt|rc|s\d+)$")
 
 
 def registry_dir() -> Path:

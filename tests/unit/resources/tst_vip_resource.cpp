@@ -47,11 +47,13 @@ private slots:
     void cleanupTestCase();
     void routerLearnsTheRouteAndClientReachesTheVip();
     void deactivationWithdrawsTheRoute();
+    void addressInUseOnTheLanIsNotActivated();
+    void addressConfiguredHereIsNotActivated();
     void misconfigurationFailsAndLeavesNothing();
     void registryCreatesVip();
 
 private:
-    std::unique_ptr<VipResource> driver(const QString& ifname);
+    std::unique_ptr<VipResource> driver(const QString& ifname, const QString& ip = kVip);
     static Result activate(VipResource& d) {
         return testutil::waitForDriver([&d](ResourceDriver::Done done) { d.activate(ResourceEvent::Start, done); });
     }
@@ -190,13 +192,13 @@ void TstVipResource::cleanupTestCase() {
     // The server's namespace (llvip0 and the vip with it) goes away with the process.
 }
 
-std::unique_ptr<VipResource> TstVipResource::driver(const QString& ifname) {
+std::unique_ptr<VipResource> TstVipResource::driver(const QString& ifname, const QString& ip) {
     ResourceContext context;
     context.localServer = QStringLiteral("server1");
     context.group = QStringLiteral("failover1");
     context.resource.type = QStringLiteral("vip");
     context.resource.name = QStringLiteral("vip1");
-    context.resource.parameters.insert(QStringLiteral("ip"), kVip);
+    context.resource.parameters.insert(QStringLiteral("ip"), ip);
     context.resource.parameters.insert(QStringLiteral("ifname"), ifname);
     context.resource.parameters.insert(QStringLiteral("interval"), QString::number(kBirdUpdate));
     return std::make_unique<VipResource>(std::move(context));
@@ -254,6 +256,70 @@ void TstVipResource::deactivationWithdrawsTheRoute() {
     const Result again = deactivate(*active_);
     QVERIFY2(again.finished && again.ok, qPrintable(again.reason));
     active_.reset();
+}
+
+// Pseudo-failure #14: the vip is an address another host already uses (here the
+// router, on the link to the server): the ARP probe hears its reply, activation
+// fails naming the address and the MAC, and nothing is added or advertised.
+void TstVipResource::addressInUseOnTheLanIsNotActivated() {
+    if (!skipReason_.isEmpty())
+        QSKIP(qPrintable(skipReason_));
+    QVERIFY(routerRoute().isEmpty());
+    int rc = 0;
+    testutil::run({"ip", "addr", "add", kVip + "/32", "dev", "llvip1"}, router_, &rc);
+    QCOMPARE(rc, 0);
+    const auto m = QRegularExpression(QStringLiteral("link/ether ([0-9a-f:]{17})"))
+                       .match(testutil::run({"ip", "-o", "link", "show", "dev", "llvip1"}, router_));
+    QVERIFY(m.hasMatch());
+    const QString routerMac = m.captured(1);
+
+    auto d = driver(QStringLiteral("llvip0"));
+    QElapsedTimer timer;
+    timer.start();
+    const Result r = activate(*d);
+    qInfo("refused in %lld ms: %s", timer.elapsed(), qPrintable(r.reason));
+    QVERIFY(r.finished && !r.ok);
+    QCOMPARE(r.reason, QStringLiteral("%1 is in use by %2 (ARP reply on llvip0)").arg(kVip, routerMac));
+    QVERIFY(!testutil::run({"ip", "-o", "addr", "show"}).contains(kVip + "/"));
+    QString reason;
+    QCOMPARE(d->observe(&reason), ResourceState::Offline);
+    // No advertisement either: bird would have the route within a few ms.
+    QTest::qWait(kBirdUpdate * 1000 + 500);
+    QVERIFY2(routerRoute().isEmpty(), qPrintable(routerRoute()));
+
+    testutil::run({"ip", "addr", "del", kVip + "/32", "dev", "llvip1"}, router_, &rc);
+    QCOMPARE(rc, 0);
+}
+
+// The vip already configured on this server (by hand, or the address of a
+// server): refused at once, naming the interface; the address is left alone.
+void TstVipResource::addressConfiguredHereIsNotActivated() {
+    if (!skipReason_.isEmpty())
+        QSKIP(qPrintable(skipReason_));
+    QCOMPARE(testutil::runAll({{"ip", "addr", "add", kVip + "/32", "dev", "lo"}}), QString());
+    auto d = driver(QStringLiteral("llvip0"));
+    const Result r = activate(*d);
+    QVERIFY(r.finished && !r.ok);
+    QCOMPARE(r.reason, QStringLiteral("%1 is in use: already configured on lo of this server").arg(kVip));
+    QVERIFY(testutil::run({"ip", "-o", "addr", "show", "dev", "lo"}).contains(kVip + "/32"));
+    QVERIFY(!testutil::run({"ip", "-o", "addr", "show", "dev", "llvip0"}).contains(kVip));
+    QVERIFY(routerRoute().isEmpty());
+    QCOMPARE(testutil::runAll({{"ip", "addr", "del", kVip + "/32", "dev", "lo"}}), QString());
+
+    // The server's own address as the vip: not taken for an active vip (so the
+    // engine does try to activate it), refused, and left alone by deactivation.
+    auto own = driver(QStringLiteral("llvip0"), kServerAddress);
+    QString reason;
+    QCOMPARE(own->observe(&reason), ResourceState::Offline);
+    QVERIFY2(reason.contains("an address of this server"), qPrintable(reason));
+    const Result refused = activate(*own);
+    QVERIFY(refused.finished && !refused.ok);
+    QCOMPARE(refused.reason,
+             QStringLiteral("%1 is in use: already configured on llvip0 of this server").arg(kServerAddress));
+    const Result off = deactivate(*own);
+    QVERIFY2(off.finished && off.ok, qPrintable(off.reason));
+    QVERIFY2(off.reason.contains("left alone"), qPrintable(off.reason));
+    QVERIFY(testutil::run({"ip", "-o", "addr", "show", "dev", "llvip0"}).contains(kServerAddress + "/24"));
 }
 
 void TstVipResource::misconfigurationFailsAndLeavesNothing() {
