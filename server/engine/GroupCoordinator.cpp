@@ -1,5 +1,7 @@
 #include "GroupCoordinator.h"
 
+#include <algorithm>
+
 namespace lifeline::engine {
 
 using policy::ActionKind;
@@ -61,15 +63,21 @@ void GroupCoordinator::evaluate(const Membership& m) {
         } else {
             alerted_.remove(d.group);
         }
-        if (input.groups.value(d.group).state == policy::GroupState::Pending &&
-            !transitions_.contains(d.group) && view_.holders(d.group, m.order).size() > 1) {
+        QStringList holders = view_.holders(d.group, m.order);
+        for (const auto& s : m.down)
+            holders.removeAll(s); // its table is the last it sent before it was lost
+        const bool allReported = std::all_of(holders.begin(), holders.end(),
+                                             [this](const QString& s) { return view_.confirmed(s); });
+        // A server that came back may still show its old table for a moment: only
+        // servers that have reported since count.
+        if (holders.size() > 1 && allReported && !transitions_.contains(d.group)) {
             const QString key = QStringLiteral("two-owners");
             if (alerted_.value(d.group) != key) {
                 alerted_.insert(d.group, key);
                 emit alert(AlertType::Error, QStringLiteral("group"), alert::GroupTwoOwners,
                            QStringLiteral("Group %1 is reported active on %2 at once: no decision is "
                                           "taken for it until only one holds it.")
-                               .arg(d.group, view_.holders(d.group, m.order).join(QStringLiteral(", "))));
+                               .arg(d.group, holders.join(QStringLiteral(", "))));
             }
         }
         if (d.actions.isEmpty()) {

@@ -423,18 +423,21 @@ void GroupExecutor::releaseAll(resources::ResourceEvent event, std::function<voi
     for (const auto& g : config_.groups)
         if (table_.groups.contains(g.name))
             order.prepend(g.name); // last configured first
-    auto next = std::make_shared<std::function<void(QStringList, bool)>>();
-    *next = [this, event, done, next](QStringList left, bool allOk) {
+    // One group after the other. The step holds itself only weakly: what waits
+    // for it (a run's callback, a timer) keeps it alive, and nothing else.
+    using Step = std::function<void(QStringList, bool)>;
+    auto first = std::make_shared<Step>();
+    *first = [this, event, done, weakStep = std::weak_ptr<Step>(first)](QStringList left, bool allOk) {
+        auto next = weakStep.lock();
         while (!left.isEmpty() && !table_.groups.value(left.first()).active() && !busy(left.first()))
             left.removeFirst();
         if (left.isEmpty()) {
             done(allOk);
-            *next = nullptr; // break the cycle
             return;
         }
         const QString group = left.first();
         if (busy(group)) { // a transition is running: release it once it is over
-            QTimer::singleShot(50, this, [next, left, allOk] { if (*next) (*next)(left, allOk); });
+            QTimer::singleShot(50, this, [next, left, allOk] { (*next)(left, allOk); });
             return;
         }
         RunRequest request;
@@ -451,7 +454,7 @@ void GroupExecutor::releaseAll(resources::ResourceEvent event, std::function<voi
             (*next)(rest, allOk && result.ok());
         });
     };
-    (*next)(order, true);
+    (*first)(order, true);
 }
 
 } // namespace lifeline::engine
