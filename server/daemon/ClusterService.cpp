@@ -38,7 +38,18 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
       coordinator_(config_, view_, [this](const QString& server, const engine::RunRequest& request,
                                           std::function<void(const engine::RunResult&)> done) {
           dispatch(server, request, std::move(done));
-      }) {
+      }),
+      monitors_(paths_, local_, config_, [this](const QString& r) { return executor_.resourceDriver(r); }) {
+    connect(&monitors_, &engine::MonitorRunner::alert, this, &ClusterService::raiseEngineAlert);
+    connect(&monitors_, &engine::MonitorRunner::recoveryNeeded, this, &ClusterService::runMonitorRecovery);
+    powerOption_ = setup.powerOption.isEmpty() ? QStringLiteral("real") : setup.powerOption;
+    connect(&keepalive_, &monitors::KeepaliveClient::supervisorEnded, this, [this](int code, const QString& detail) {
+        alerts_.error(QStringLiteral("mon"), engine::alert::MonitorError,
+                      QStringLiteral("userw: the keepalive supervisor ended (%1): %2").arg(code).arg(detail));
+    });
+    freezeCheck_.setTimerType(Qt::PreciseTimer);
+    freezeCheck_.setInterval(std::max(20, std::min(100, config_.cluster.heartbeatIntervalMs / 2)));
+    connect(&freezeCheck_, &QTimer::timeout, this, &ClusterService::checkFrozen);
     connect(&executor_, &engine::GroupExecutor::alert, this, &ClusterService::raiseEngineAlert);
     connect(&coordinator_, &engine::GroupCoordinator::alert, this, &ClusterService::raiseEngineAlert);
     connect(&coordinator_, &engine::GroupCoordinator::reevaluate, this, &ClusterService::evaluateSoon);
@@ -48,6 +59,7 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
     });
     connect(&executor_, &engine::GroupExecutor::tableChanged, this, [this] {
         view_.offer(local_, executor_.table());
+        monitors_.setActiveResources(executor_.onlineResources());
         pushGroupTable();
         evaluateSoon();
     });
@@ -152,6 +164,12 @@ void ClusterService::setState(ClusterState state) {
     if (state == state_)
         return;
     state_ = state;
+    // Monitors run while the cluster is Online (a suspended cluster keeps its
+    // groups but watches nothing).
+    if (state == ClusterState::Online)
+        monitors_.start();
+    else
+        monitors_.stop();
     evaluateSoon();
     if (heartbeats_)
         heartbeats_->setLocalState(quint8(state)); // thread-safe: queued to the heartbeat thread
@@ -189,6 +207,10 @@ bool ClusterService::start(QString* error) {
     executor_.setClusterStarted(false); // learnt again from the servers already running
     executor_.observeAll();
     periodic_.start();
+    lastAwake_.start();
+    heartbeatsSent_ = 0;
+    freezeCheck_.start();
+    startKeepalive();
     setState(ClusterState::Starting);
     for (const auto& issue : heartbeats_->setupIssues())
         alerts_.warning(QStringLiteral("hb"), alert::PathOffline, issue);
@@ -246,6 +268,8 @@ void ClusterService::stopNow(bool graceful) {
     if (state_ != ClusterState::Stopped) {
         syncWait_.stop();
         periodic_.stop();
+        freezeCheck_.stop();
+        keepalive_.stop(); // a stop in order is no stall
         evaluateTimer_.stop();
         resolver_->cancel();
         pushGroupTable();
@@ -723,6 +747,129 @@ void ClusterService::raiseEngineAlert(engine::AlertType type, const QString& mod
                   module, id, message);
 }
 
+// userw with method keepalive (or softdog): the supervisor performs the userw final
+// action when this event loop stops petting it for the monitor's timeout.
+void ClusterService::startKeepalive() {
+    for (const auto& m : config_.monitors) {
+        if (m.type != QLatin1String("userw"))
+            continue;
+        monitors::KeepaliveClient::Settings s;
+        if (!monitors::KeepaliveClient::parseMethod(m.param(QStringLiteral("method")), &s.method) ||
+            s.method == monitors::KeepaliveClient::Method::None)
+            return;
+        s.timeoutMs = m.timeoutMs;
+        s.intervalMs = std::min(m.intervalMs, m.timeoutMs / 3); // several pets per timeout
+        s.action = m.finalAction == int(config::FinalAction::KeepalivePanic) ||
+                           m.finalAction == int(config::FinalAction::SysrqPanic)
+                       ? QStringLiteral("panic")
+                       : QStringLiteral("reset");
+        s.power = powerOption_;
+        QString error;
+        if (!keepalive_.start(s, &error))
+            alerts_.error(QStringLiteral("mon"), engine::alert::MonitorError,
+                          QStringLiteral("userw %1: cannot start the keepalive supervisor: %2").arg(m.name, error));
+        return;
+    }
+}
+
+// Stalled is not dead: when this process finds that it did not run for longer
+// than the heartbeat timeout (SIGSTOP, a paused VM, a swap storm), the others
+// may have taken its groups over. It touches nothing and fences itself first.
+void ClusterService::checkFrozen() {
+    const qint64 gap = lastAwake_.restart();
+    quint64 sent = 0;
+    if (heartbeats_)
+        for (const auto& path : heartbeats_->snapshot().paths)
+            sent += path.counters.sent;
+    const quint64 sentDuringGap = sent - std::exchange(heartbeatsSent_, sent);
+    if (state_ == ClusterState::Stopped || gap <= effectiveTimeoutMs())
+        return;
+    // Only the main loop was slow if the heartbeat thread kept sending: the
+    // others heard this server all along and took nothing over.
+    if (sentDuringGap * 2 >= quint64(gap / std::max(1, config_.cluster.heartbeatIntervalMs)))
+        return;
+    performFinalAction(int(config::FinalAction::KeepaliveReset),
+                       QStringLiteral("this server did not run for %1 ms, longer than the heartbeat "
+                                      "timeout: it fences itself before touching anything").arg(gap));
+}
+
+void ClusterService::groupFailed(const QString& group, const QString& server) {
+    if (leader() == local_) {
+        coordinator_.markFailed(group, server);
+        return;
+    }
+    const QString lead = leader();
+    if (!lead.isEmpty() && peerCall_)
+        peerCall_(lead, QStringLiteral("group.failed"), {{"group", group}, {"server", server}}, 5000,
+                  [this, group](bool ok, const QJsonObject&, const QString& error) {
+                      if (!ok)
+                          alerts_.error(QStringLiteral("mon"), engine::alert::MonitorRecovery,
+                                        QStringLiteral("Cannot ask for the failover of group %1: %2").arg(group, error));
+                  });
+}
+
+// Carries out what a monitor's escalation asks for (policy::afterMonitorError).
+void ClusterService::runMonitorRecovery(const QString& name, policy::MonitorStep step, const QString& reason) {
+    const auto* m = config_.monitor(name);
+    if (!m)
+        return;
+    // The recovery target: a resource or a group (LocalServer has neither).
+    QString group, resource;
+    if (m->relationType == QLatin1String("rsc")) {
+        resource = m->relationName;
+        if (const auto* g = config_.groupOf(resource))
+            group = g->name;
+    } else if (m->relationType == QLatin1String("grp")) {
+        group = m->relationName;
+    }
+    const bool activeHere = !group.isEmpty() && executor_.table().groups.value(group).active();
+    switch (step) {
+    case policy::MonitorStep::Reactivate: {
+        if (!activeHere)
+            return; // nothing of it runs here to restart
+        engine::RunRequest stop;
+        stop.group = group;
+        stop.kind = policy::ActionKind::Deactivate;
+        stop.event = resources::ResourceEvent::Recover;
+        if (!resource.isEmpty())
+            stop.only = {resource};
+        runLocal(stop, [this, stop, name](const engine::RunResult& r) {
+            if (!r.ok())
+                return; // its own recovery (stuck, final action) has taken over
+            engine::RunRequest start = stop;
+            start.kind = policy::ActionKind::Activate;
+            runLocal(start, [this, name](const engine::RunResult& result) {
+                if (!result.ok())
+                    alerts_.error(QStringLiteral("mon"), engine::alert::MonitorRecovery,
+                                  QStringLiteral("Monitor %1: reactivation failed: %2").arg(name, result.reason));
+            });
+        });
+        return;
+    }
+    case policy::MonitorStep::Failover:
+        if (activeHere)
+            groupFailed(group, local_);
+        return;
+    case policy::MonitorStep::FinalAction:
+        break;
+    }
+    switch (config::FinalAction(m->finalAction)) {
+    case config::FinalAction::NoOperation:
+    case config::FinalAction::NoOperationStopActivating:
+        return;
+    case config::FinalAction::StopGroup:
+        if (activeHere)
+            groupRequest({policy::RequestKind::Stop, group, {}}, [](bool, const QString&) {});
+        return;
+    case config::FinalAction::StopResource:
+        if (activeHere && !resource.isEmpty())
+            resourceRequest(resource, false, local_, [](bool, const QString&) {});
+        return;
+    default:
+        performFinalAction(m->finalAction, QStringLiteral("monitor %1 detected an error: %2").arg(name, reason));
+    }
+}
+
 QJsonObject ClusterService::status() const {
     using config::schema::ObjectClass;
     const auto snapshot = heartbeats_ ? heartbeats_->snapshot() : cluster::MembershipSnapshot{};
@@ -801,12 +948,7 @@ QJsonObject ClusterService::status() const {
     QJsonArray verdicts;
     for (const auto& v : verdicts_)
         verdicts.append(v);
-    QJsonArray monitors;
-    for (const auto& m : config_.monitors)
-        monitors.append(QJsonObject{{"name", m.name},
-                                    {"type", m.type},
-                                    {"comment", m.comment}, // configured only, as ExpressCluster shows it
-                                    {"state", QStringLiteral("Unknown")}});
+    const QJsonArray monitors = monitors_.toJson();
     QJsonArray groups;
     QStringList order, live;
     for (const auto& s : config_.serversByPriority()) {

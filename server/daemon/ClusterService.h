@@ -7,12 +7,15 @@
 #include "GroupCoordinator.h"
 #include "GroupExecutor.h"
 #include "GroupView.h"
+#include "KeepaliveClient.h"
+#include "MonitorRunner.h"
 
 #include "ClusterConfig.h"
 #include "ConfigDocument.h"
 #include "PartitionPolicy.h"
 #include "Paths.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSet>
 #include <QJsonObject>
@@ -47,6 +50,7 @@ public:
         config::ConfigDocument document;
         QByteArray heartbeatKey;
         std::unique_ptr<PowerControl> power;
+        QString powerOption; // --power as given (real | sandbox:CMD), for the keepalive supervisor
     };
 
     explicit ClusterService(Setup setup, QObject* parent = nullptr);
@@ -91,6 +95,9 @@ public:
     void acceptGroupTable(const QString& server, const QJsonObject& table);
     QJsonObject localGroupTable() const { return executor_.table().toJson(); }
     QString leader() const;
+    // A monitor asks for `group` to leave `server` (at the leader: recorded, then failed over).
+    void groupFailed(const QString& group, const QString& server);
+    engine::MonitorRunner& monitors() { return monitors_; }
 
 signals:
     void stateChanged(lifeline::daemon::ClusterState state);
@@ -114,6 +121,9 @@ private:
     void dispatch(const QString& server, const engine::RunRequest& request,
                   std::function<void(const engine::RunResult&)> done);
     void raiseEngineAlert(engine::AlertType type, const QString& module, int id, const QString& message);
+    void runMonitorRecovery(const QString& monitor, policy::MonitorStep step, const QString& reason);
+    void startKeepalive();
+    void checkFrozen();
     QStringList reachablePeers() const;
     QStringList peers() const;
     int effectiveTimeoutMs() const { return int(config_.cluster.heartbeatTimeoutMs * timeoutRatio_); }
@@ -151,6 +161,12 @@ private:
     engine::GroupExecutor executor_;
     engine::GroupView view_;
     engine::GroupCoordinator coordinator_;
+    engine::MonitorRunner monitors_;
+    QString powerOption_;
+    monitors::KeepaliveClient keepalive_; // userw: pets lifeline-keepalive from this event loop
+    QTimer freezeCheck_;                  // notices that this process itself was stalled
+    QElapsedTimer lastAwake_;
+    quint64 heartbeatsSent_ = 0;
     QSet<QString> down_;          // peers known down: partition resolution agreed, or they left
     bool stopping_ = false;
     int pingCheckMs_ = 1000;      // how long a fresh ping check may take (partition resolution)

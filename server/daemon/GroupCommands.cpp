@@ -63,6 +63,19 @@ void CommandRouter::registerGroupMethods() {
                                          [r](bool ok, const QString& message) { answer(r, ok, message); });
             });
 
+    // clpmonctrl: monitor.suspend / monitor.resume / monitor.reset {monitor?} on this server.
+    for (const QString& op : {QStringLiteral("suspend"), QStringLiteral("resume"), QStringLiteral("reset")})
+        control_.registerCommand(QStringLiteral("monitor.") + op, Access::Write,
+                                 [this, op](const control::Request& request, control::Responder r) {
+                                     const QString name = request.args.value("monitor").toString();
+                                     QString error;
+                                     auto& m = service_.monitors();
+                                     const bool ok = op == QLatin1String("suspend") ? m.suspend(name, &error)
+                                                     : op == QLatin1String("resume") ? m.resume(name, &error)
+                                                                                     : m.resetCounters(name, &error);
+                                     answer(r, ok, ok ? QStringLiteral("done") : error);
+                                 });
+
     // ---- between servers ----
     auto member = [this](const QString& peer, const rpc::RpcServer::Responder& r) {
         // A valid certificate proves the cluster key, not this configuration.
@@ -77,6 +90,15 @@ void CommandRouter::registerGroupMethods() {
                                   if (!member(peer, r))
                                       return;
                                   service_.acceptGroupTable(peer, params.value("table").toObject());
+                                  r.reply();
+                              });
+    rpcServer_.registerMethod(QStringLiteral("group.failed"),
+                              [this, member](const QJsonObject& params, const QString& peer,
+                                             rpc::RpcServer::Responder r) {
+                                  if (!member(peer, r))
+                                      return;
+                                  service_.groupFailed(params.value("group").toString(),
+                                                       params.value("server").toString());
                                   r.reply();
                               });
     rpcServer_.registerMethod(QStringLiteral("groups.get"),

@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
 
     const int rpcPort = loaded.config.cluster.internalPort;
     daemon::ClusterService service({paths, node, loaded.config, std::move(*loaded.document),
-                                    key.deriveKey("heartbeat"), std::move(power)});
+                                    key.deriveKey("heartbeat"), std::move(power),
+                                    parser.value(QStringLiteral("power"))});
     control::ControlServer control;
     if (!control.listen(paths.root(), &error))
         return fail(error);

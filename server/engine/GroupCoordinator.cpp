@@ -16,6 +16,12 @@ void GroupCoordinator::request(const policy::OperatorRequest& request, Reply rep
     requests_.append({request, std::move(reply)});
 }
 
+void GroupCoordinator::markFailed(const QString& group, const QString& server) {
+    if (!failedOn_[group].contains(server))
+        failedOn_[group] << server;
+    emit reevaluate();
+}
+
 void GroupCoordinator::dropRequests(const QString& why) {
     const auto pending = std::exchange(requests_, {});
     for (const auto& [request, reply] : pending)

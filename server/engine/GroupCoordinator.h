@@ -43,6 +43,9 @@ public:
     // Queues an operator request for the next evaluate(); `reply` once it is
     // refused, needs nothing, or its transition has ended.
     void request(const policy::OperatorRequest& request, Reply reply);
+    // A monitor asks for its group to leave `server`: recorded like a failed
+    // activation there, so the next evaluation fails the group over.
+    void markFailed(const QString& group, const QString& server);
     // Leadership lost: queued requests fail; running transitions finish.
     void dropRequests(const QString& why);
 

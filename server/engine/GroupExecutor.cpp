@@ -133,6 +133,24 @@ resources::ResourceDriver* GroupExecutor::driver(const QString& group, const QSt
     return raw;
 }
 
+resources::ResourceDriver* GroupExecutor::resourceDriver(const QString& resource) {
+    for (auto g = table_.groups.begin(); g != table_.groups.end(); ++g)
+        if (g->resources.contains(resource)) {
+            QString error;
+            return driver(g.key(), resource, &error);
+        }
+    return nullptr;
+}
+
+QSet<QString> GroupExecutor::onlineResources() const {
+    QSet<QString> out;
+    for (const auto& g : table_.groups)
+        for (auto r = g.resources.begin(); r != g.resources.end(); ++r)
+            if (r->state == ResourceState::Online)
+                out.insert(r.key());
+    return out;
+}
+
 void GroupExecutor::observeAll() {
     for (auto g = table_.groups.begin(); g != table_.groups.end(); ++g) {
         for (auto r = g->resources.begin(); r != g->resources.end(); ++r) {

@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 
 #include <functional>
 #include <memory>
@@ -79,6 +80,10 @@ public:
     void setClusterStarted(bool started);
 
     const GroupTable& table() const { return table_; }
+    // The driver of a resource of a group this server may run (made on first use), or nullptr.
+    resources::ResourceDriver* resourceDriver(const QString& resource);
+    // Resources Online here now.
+    QSet<QString> onlineResources() const;
     bool mayRun(const QString& group) const { return table_.groups.contains(group); }
 
 signals:

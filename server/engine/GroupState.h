@@ -71,6 +71,14 @@ enum Id {
     ResourceActivationFailed = 603,
     ResourceDeactivationFailed = 604,
     ResourceFinalAction = 605,
+    MonitorError = 701,
+    MonitorNormal = 702,
+    MonitorWarning = 703,
+    MonitorTimedOut = 704,
+    MonitorBusy = 705,
+    MonitorRecovery = 706,
+    MonitorSuspended = 707,
+    MonitorResumed = 708,
 };
 }
 enum class AlertType { Info, Warning, Error };

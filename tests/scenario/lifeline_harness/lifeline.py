@@ -191,6 +191,10 @@ class Lifeline:
         return subprocess.run([self.program("clpgrp"), "--root", str(self.c[node].root), *args],
                               capture_output=True, text=True, timeout=120)
 
+    def clpmonctrl(self, node, *args) -> subprocess.CompletedProcess:
+        return subprocess.run([self.program("clpmonctrl"), "--root", str(self.c[node].root), *args],
+                              capture_output=True, text=True, timeout=60)
+
     def clprsc(self, node, *args) -> subprocess.CompletedProcess:
         return subprocess.run([self.program("clprsc"), "--root", str(self.c[node].root), *args],
                               capture_output=True, text=True, timeout=120)
@@ -248,6 +252,27 @@ def exec_xml(name: str, *, sync: bool = True, start_timeout_s: float = 5, stop_t
             f'<sync>{int(sync)}</sync></act><deact><path>stop.sh</path></deact>'
             f'<timeout><start>{start_timeout_s}</start><stop>{stop_timeout_s}</stop></timeout>'
             f'</parameters></exec>')
+
+
+def monitor_xml(type_: str, name: str, *, target: str = "", relation=("cls", "LocalServer"),
+                interval_s: float = 0.2, timeout_s: float = 1, retry: int = 0, restart=None,
+                fo=None, action=None, params: str = "") -> str:
+    """A <TYPE name=NAME> monitor: polling, relation (recovery target), thresholds, action."""
+    threshold = "".join(f"<{k}>{v}</{k}>" for k, v in (("restart", restart), ("fo", fo)) if v is not None)
+    emergency = (f"<threshold>{threshold}</threshold>" if threshold else "") + \
+        (f"<action>{action}</action>" if action is not None else "")
+    return (f'<types name="{type_}"/><{type_} name="{name}"><comment/>'
+            f'{f"<target>{target}</target>" if target else ""}'
+            f'<relation><type>{relation[0]}</type><name>{relation[1]}</name></relation>'
+            f'<polling><interval>{interval_s}</interval><timeout>{timeout_s}</timeout>'
+            f'<reconfirmation>{retry}</reconfirmation></polling>'
+            f'{f"<emergency>{emergency}</emergency>" if emergency else ""}'
+            f'<parameters>{params}</parameters></{type_}>')
+
+
+def monitors_of(status: dict | None) -> dict:
+    """{monitor: state} from a status answer."""
+    return {m["name"]: m["state"] for m in (status or {}).get("monitors", [])}
 
 
 def groups_of(status: dict | None) -> dict:

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "GroupState.h"
+
+#include "ClusterConfig.h"
+#include "MonitorDriver.h"
+#include "MonitorPolicy.h"
+#include "Paths.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonArray>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <memory>
+
+namespace lifeline::engine {
+
+// Runs this server's monitors: first wait, interval, timeout, consecutive
+// failures before an error (polling/reconfirmation), timing (always, or while
+// the target resource is active here), suspend/resume, and the escalation of
+// policy::afterMonitorError. It decides which recovery step is due and asks for
+// it (recoveryNeeded); the cluster service carries it out. Monitors never block
+// one another: a check runs asynchronously and is abandoned at its timeout.
+class MonitorRunner : public QObject {
+    Q_OBJECT
+public:
+    using ResourceLookup = std::function<resources::ResourceDriver*(const QString& resource)>;
+
+    MonitorRunner(config::Paths paths, QString local, const config::ClusterConfig& config,
+                  ResourceLookup resources, QObject* parent = nullptr);
+    ~MonitorRunner() override;
+
+    void start();
+    void stop();
+    // Resources active on this server now (for monitors that run while their target is active).
+    void setActiveResources(const QSet<QString>& active);
+    // Empty name: every monitor. False with `error` for an unknown monitor.
+    bool suspend(const QString& name, QString* error);
+    bool resume(const QString& name, QString* error);
+    bool resetCounters(const QString& name, QString* error);
+    // "Normal", "Error", "Warning", "Offline", "Suspended", "Unknown" (for mtw and the status).
+    QString stateOf(const QString& name) const;
+    QJsonArray toJson() const;
+
+signals:
+    void recoveryNeeded(const QString& monitor, lifeline::policy::MonitorStep step, const QString& reason);
+    void alert(lifeline::engine::AlertType type, const QString& module, int id, const QString& message);
+
+private:
+    struct Entry;
+    void tick(Entry& e);
+    void finished(Entry& e, monitors::CheckResult result, const QString& detail);
+    void setState(Entry& e, const QString& state, const QString& detail);
+    bool running(const Entry& e) const;
+    Entry* find(const QString& name, QString* error);
+
+    config::Paths paths_;
+    QString local_;
+    const config::ClusterConfig& config_;
+    ResourceLookup resources_;
+    QList<std::shared_ptr<Entry>> entries_;
+    QSet<QString> active_;
+    bool started_ = false;
+};
+
+} // namespace lifeline::engine

@@ -1,0 +1,56 @@
+// Golden test of the monitor recovery escalation: monitor/cases.json gives the
+// settings and the counters, monitor/expected.json the step.
+// LIFELINE_UPDATE_GOLDEN=1 rewrites the expected file.
+
+#include "MonitorPolicy.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace lifeline::policy;
+
+namespace {
+const QString kDir = LIFELINE_SOURCE_DIR "/tests/golden/policy/monitor";
+
+QJsonDocument readJson(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return QJsonDocument::fromJson(f.readAll());
+}
+} // namespace
+
+class TestMonitorPolicy : public QObject {
+    Q_OBJECT
+private slots:
+    void golden() {
+        QJsonObject actual;
+        for (const auto& v : readJson(kDir + "/cases.json")["cases"].toArray()) {
+            const auto c = v.toObject();
+            lifeline::config::Monitor m; // the product defaults unless the case sets them
+            m.relationType = c["relation"].toString();
+            m.restartThreshold = c["restart"].toInt(m.restartThreshold);
+            m.failoverThreshold = c["fo"].toInt(m.failoverThreshold);
+            MonitorCounters n;
+            n.reactivations = c["reactivations"].toInt();
+            n.failovers = c["failovers"].toInt();
+            actual.insert(c["name"].toString(), monitorStepName(afterMonitorError(m, n)));
+        }
+        const QString expectedPath = kDir + "/expected.json";
+        if (qEnvironmentVariableIntValue("LIFELINE_UPDATE_GOLDEN") == 1) {
+            QFile f(expectedPath);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(QJsonDocument(actual).toJson());
+        }
+        const auto expected = readJson(expectedPath).object();
+        for (auto it = actual.begin(); it != actual.end(); ++it)
+            QCOMPARE(it.value().toString(), expected.value(it.key()).toString());
+        QCOMPARE(actual.size(), expected.size());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMonitorPolicy)
+#include "tst_monitor_policy.moc"

@@ -1,0 +1,112 @@
+"""Monitors on the failover1 cluster (fip + disk + exec with a resident HTTP server): a killed
+resident process is noticed by pidw and fails the group over (pseudo-failure #16); a stalled
+lifelined on the owner is reset by its keepalive supervisor (userw) before the other server
+takes over; a check that hangs is reported as timed out and does not hold up other monitors.
+Every test runs under the ownership checker (50 ms sampling)."""
+
+from pathlib import Path
+
+from lifeline_harness import holds_for, wait_until
+from lifeline_harness.lifeline import (Lifeline, cluster_xml, disk_xml, exec_xml, fip_xml,
+                                       group_xml, monitor_xml, monitors_of)
+from lifeline_harness.ownership import OwnershipChecker
+from test_groups import APP_START, APP_STOP, CONTENT, PORT, Failover1, write_to_disk
+
+
+def make(cluster_factory, lifeline_program, build_dir, monitors_xml, extra_scripts=None):
+    for p in ("lifelined", "clpmonctrl", "clpstat"):
+        lifeline_program(p)
+    c = cluster_factory(2)
+    fip = c.fip(1)
+    mp = str(c.state_dir / "mnt" / "failover1")
+    Path(mp).mkdir(parents=True, exist_ok=True)
+    c.make_ext4()
+    write_to_disk(c, CONTENT)
+    resources = (fip_xml("fip1", fip) + disk_xml("disk1", str(c.disks[0].server_path), mp) +
+                 exec_xml("exec1", sync=False, start_timeout_s=1))
+    xml = cluster_xml(c, groups_xml=group_xml("failover1", ["fip@fip1", "disk@disk1", "exec@exec1"]),
+                      resources_xml=resources, monitors_xml=monitors_xml)
+    scripts = {"failover1/exec1/start.sh": APP_START.format(port=PORT, fip=fip, mnt=mp),
+               "failover1/exec1/stop.sh": APP_STOP, **(extra_scripts or {})}
+    l = Lifeline(c, build_dir).deploy(xml, scripts)
+    return c, l, Failover1(c, l, fip, mp)
+
+
+def resident_pid(c, server):
+    """pid of the exec resource's resident (the HTTP server) inside `server`."""
+    out = c.run(server, ["pgrep", "-f", f"http.server {PORT}"], check=False).stdout.split()
+    return int(out[0]) if out else None
+
+
+def test_killed_resident_process_fails_over(cluster_factory, lifeline_program, lifeline_build_dir):
+    """#16: kill the resident process of the exec resource: pidw errors, the group moves."""
+    mons = monitor_xml("pidw", "pidw1", target="exec1", relation=("grp", "failover1"),
+                       interval_s=0.2, timeout_s=1, restart=0, fo=1)
+    c, l, g = make(cluster_factory, lifeline_program, lifeline_build_dir, mons)
+    with OwnershipChecker(c, fips=[g.fip]):
+        l.start_all()
+        l.wait_all_online()
+        g.on("server1")
+        wait_until(lambda: monitors_of(l.status(1)).get("pidw1") == "Normal", 10,
+                   message="pidw1 Normal on the owner")
+        assert monitors_of(l.status(2)).get("pidw1") == "Offline"   # its target is not active there
+        pid = wait_until(lambda: resident_pid(c, 1), 5, message="the resident process")
+        c.run(1, ["kill", "-9", str(pid)])
+        l.wait_alert(1, "Monitor pidw1 is in error")
+        g.on("server2")
+        l.wait_alert(1, "failover of grp failover1")
+        l.wait_alert(1, "Group failover1 failed over from server1 to server2")  # the leader
+
+
+def test_stalled_lifelined_is_reset_by_its_keepalive_before_the_takeover(
+        cluster_factory, lifeline_program, lifeline_build_dir):
+    """SIGSTOP of lifelined on the owner for longer than the userw timeout: the supervisor
+    performs its final action (reset, through the sandbox power command); the other server
+    takes over only after that, and never while the stalled one still holds the fip."""
+    lifeline_program("lifeline-keepalive")
+    mons = monitor_xml("userw", "userw", interval_s=0.1, timeout_s=0.5,
+                       params="<method>keepalive</method>")
+    c, l, g = make(cluster_factory, lifeline_program, lifeline_build_dir, mons)
+    with OwnershipChecker(c, fips=[g.fip]) as owners:
+        l.start_all()
+        l.wait_all_online()
+        g.on("server1")
+        c.sigstop(l.procs["server1"])
+        wait_until(lambda: any(e["node"] == "server1" for e in c.power_events()), 10,
+                   message="the keepalive supervisor of server1 acts")
+        event = next(e for e in c.power_events() if e["node"] == "server1")
+        assert event["action"] == "reset", c.power_events()
+        wait_until(lambda: c.is_powered_off(1), 10, message="server1 is off")
+        g.on("server2")
+        assert owners.samples > 20
+
+
+def test_hung_check_times_out_and_others_go_on(cluster_factory, lifeline_program, lifeline_build_dir):
+    """A genw script that never ends: the check is abandoned at its timeout (alert) while
+    pidw keeps checking; clpmonctrl suspends and resumes monitors."""
+    hang = "#!/bin/sh\nexec sleep 60\n"
+    mons = (monitor_xml("genw", "genw1", interval_s=0.2, timeout_s=0.3, retry=100, restart=0, fo=0,
+                        action=0, params="<path>genw.sh</path><sync>1</sync>") +
+            monitor_xml("pidw", "pidw1", target="exec1", relation=("grp", "failover1"),
+                        interval_s=0.2, timeout_s=1))
+    c, l, g = make(cluster_factory, lifeline_program, lifeline_build_dir, mons,
+                   {"monitor.s/genw1/genw.sh": hang})
+    l.start_all()
+    l.wait_all_online()
+    g.on("server1")
+    l.wait_alert(1, "Monitor genw1: the check timed out after 0.3 s")
+    wait_until(lambda: monitors_of(l.status(1)).get("pidw1") == "Normal", 5, message="pidw1 checks")
+    holds_for(lambda: monitors_of(l.status(1)).get("pidw1") == "Normal", 1.0,
+              message="pidw1 stays Normal while genw1's checks hang")
+    # Every hung check was killed with its process group: no pile of sleeping scripts (the
+    # servers share the pid namespace: at most the current check of each of the two).
+    sleepers = c.run(1, ["pgrep", "-c", "-f", "sleep 60"], check=False).stdout.strip() or "0"
+    assert int(sleepers) <= 2, sleepers
+    r = l.clpmonctrl(1, "-s", "-m", "pidw1")
+    assert r.returncode == 0, r.stdout + r.stderr
+    wait_until(lambda: monitors_of(l.status(1)).get("pidw1") == "Suspended", 5, message="suspended")
+    r = l.clpmonctrl(1, "-r")
+    assert r.returncode == 0, r.stdout + r.stderr
+    wait_until(lambda: monitors_of(l.status(1)).get("pidw1") == "Normal", 5, message="resumed")
+    assert l.clpmonctrl(1, "-s", "-m", "nosuch").returncode == 1
+
