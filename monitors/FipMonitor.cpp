@@ -7,24 +7,13 @@ namespace lifeline::monitors {
 
 void FipMonitor::check(Done done) {
     pending_.begin(std::move(done));
-    const auto resource = targetResource(context());
-    if (!resource || resource->type != QLatin1String("fip")) {
-        pending_.finish(CheckResult::Warning,
-                        QStringLiteral("target \"%1\" is not a floating IP resource").arg(context().monitor.target));
+    const auto found = targetAddress(context(), QStringLiteral("fip"), QStringLiteral("floating IP"),
+                                     std::nullopt, pending_);
+    if (!found)
         return;
-    }
-    const QString text = resource->param(QStringLiteral("ip")).trimmed();
-    const auto address = resources::Netlink::parseIpv4(text);
-    if (!address) {
-        pending_.finish(CheckResult::Error, QStringLiteral("\"%1\" is not an IPv4 address").arg(text));
-        return;
-    }
+    const QString& text = found->text;
+    const QStringList* ifnames = &found->ifnames;
     QString error;
-    const auto ifnames = interfacesWithAddress(*address, std::nullopt, &error);
-    if (!ifnames) {
-        pending_.finish(CheckResult::Warning, error);
-        return;
-    }
     if (ifnames->isEmpty()) {
         pending_.finish(CheckResult::Error, QStringLiteral("%1 is not configured on this server").arg(text));
         return;

@@ -80,4 +80,30 @@ std::optional<QStringList> interfacesWithAddress(uint32_t address,
     return ifnames;
 }
 
+std::optional<TargetAddress> targetAddress(const MonitorContext& context, const QString& type,
+                                           const QString& typeName, std::optional<int> prefixLength,
+                                           PendingCheck& pending) {
+    const auto resource = targetResource(context);
+    if (!resource || resource->type != type) {
+        pending.finish(CheckResult::Warning,
+                       QStringLiteral("target \"%1\" is not a %2 resource").arg(context.monitor.target, typeName));
+        return std::nullopt;
+    }
+    TargetAddress out;
+    out.text = resource->param(QStringLiteral("ip")).trimmed();
+    const auto address = resources::Netlink::parseIpv4(out.text);
+    if (!address) {
+        pending.finish(CheckResult::Error, QStringLiteral("\"%1\" is not an IPv4 address").arg(out.text));
+        return std::nullopt;
+    }
+    QString error;
+    const auto ifnames = interfacesWithAddress(*address, prefixLength, &error);
+    if (!ifnames) {
+        pending.finish(CheckResult::Warning, error);
+        return std::nullopt;
+    }
+    out.ifnames = *ifnames;
+    return out;
+}
+
 } // namespace lifeline::monitors

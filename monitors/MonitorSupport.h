@@ -43,6 +43,18 @@ QStringList listParameter(const config::Monitor& monitor, const QString& leaf);
 // when there is one, else from the cluster configuration).
 std::optional<config::Resource> targetResource(const MonitorContext& context);
 
+// The address of the target resource of type `type` (fipw: "fip", vipw: "vip")
+// and the interfaces carrying it here (with prefix `prefixLength` only, when
+// given). nullopt when the check has already been finished with the reason
+// (wrong target, not an address, the kernel could not be asked).
+struct TargetAddress {
+    QString text;         // as configured, e.g. "198.18.0.100"
+    QStringList ifnames;  // empty: not configured here
+};
+std::optional<TargetAddress> targetAddress(const MonitorContext& context, const QString& type,
+                                           const QString& typeName, std::optional<int> prefixLength,
+                                           PendingCheck& pending);
+
 // Where IPv4 `address` is configured here: the interfaces carrying it (with
 // prefix `prefixLength` only, when given). nullopt and *error when the
 // addresses cannot be listed.

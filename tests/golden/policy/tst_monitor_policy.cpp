@@ -4,7 +4,8 @@
 
 #include "MonitorPolicy.h"
 
-#include <QFile>
+#include "GoldenWords.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,13 +15,6 @@ using namespace lifeline::policy;
 
 namespace {
 const QString kDir = LIFELINE_SOURCE_DIR "/tests/golden/policy/monitor";
-
-QJsonDocument readJson(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return QJsonDocument::fromJson(f.readAll());
-}
 } // namespace
 
 class TestMonitorPolicy : public QObject {
@@ -28,7 +22,7 @@ class TestMonitorPolicy : public QObject {
 private slots:
     void golden() {
         QJsonObject actual;
-        for (const auto& v : readJson(kDir + "/cases.json")["cases"].toArray()) {
+        for (const auto& v : lifeline::testutil::readGoldenJson(kDir + "/cases.json")["cases"].toArray()) {
             const auto c = v.toObject();
             lifeline::config::Monitor m; // the product defaults unless the case sets them
             m.relationType = c["relation"].toString();
@@ -39,16 +33,7 @@ private slots:
             n.failovers = c["failovers"].toInt();
             actual.insert(c["name"].toString(), monitorStepName(afterMonitorError(m, n)));
         }
-        const QString expectedPath = kDir + "/expected.json";
-        if (qEnvironmentVariableIntValue("LIFELINE_UPDATE_GOLDEN") == 1) {
-            QFile f(expectedPath);
-            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            f.write(QJsonDocument(actual).toJson());
-        }
-        const auto expected = readJson(expectedPath).object();
-        for (auto it = actual.begin(); it != actual.end(); ++it)
-            QCOMPARE(it.value().toString(), expected.value(it.key()).toString());
-        QCOMPARE(actual.size(), expected.size());
+        lifeline::testutil::compareGoldenWords(actual, kDir + "/expected.json");
     }
 };
 
