@@ -447,7 +447,7 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
         alerts_.info(QStringLiteral("np"), alert::NpSurvive, text);
         // Take over once the losing side has performed its NP action.
         QTimer::singleShot(policy::takeoverDelayMs(d, int(config_.cluster.heartbeatIntervalMs * timeoutRatio_),
-                                                   pingCheckMs_),
+                                                   effectiveTimeoutMs(), pingCheckMs_),
                            this, [this, lost, generation = stopGeneration_] {
                                if (generation != stopGeneration_ || state_ != ClusterState::Online)
                                    return;

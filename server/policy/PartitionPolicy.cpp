@@ -58,11 +58,11 @@ PartitionDecision resolvePartition(const PartitionInput& in) {
     return byPing(in, QString());
 }
 
-int takeoverDelayMs(const PartitionDecision& decision, int intervalMs, int pingCheckMs) {
+int takeoverDelayMs(const PartitionDecision& decision, int intervalMs, int timeoutMs, int pingCheckMs) {
     if (decision.method == QLatin1String("ping"))
-        return intervalMs + pingCheckMs;
+        return intervalMs + pingCheckMs + timeoutMs;
     if (decision.method == QLatin1String("majority"))
-        return intervalMs;
+        return intervalMs + timeoutMs;
     return 0;
 }
 

@@ -44,8 +44,10 @@ PartitionDecision resolvePartition(const PartitionInput& input);
 // lost servers' groups, so that the losing side has performed its NP action by
 // then: the loser may have heard us up to one heartbeat interval later than we
 // heard it, so it decides up to one interval later; with ping it decides only
-// when its own check has timed out, while ours ends at the first answer.
+// when its own check has timed out, while ours ends at the first answer; and
+// its action then gets one heartbeat timeout to take effect — the bound the
+// cluster already gives a live process that is slow (a loaded machine, a sync).
 // "none" (no resolution) waits for nothing: it is alerted as dangerous.
-int takeoverDelayMs(const PartitionDecision& decision, int intervalMs, int pingCheckMs);
+int takeoverDelayMs(const PartitionDecision& decision, int intervalMs, int timeoutMs, int pingCheckMs);
 
 } // namespace lifeline::policy

@@ -67,11 +67,11 @@ private slots:
     void takeoverWaitsForTheLosersAction() {
         PartitionDecision d;
         d.method = QStringLiteral("ping");
-        QCOMPARE(takeoverDelayMs(d, 100, 300), 400);
+        QCOMPARE(takeoverDelayMs(d, 100, 1000, 300), 1400);
         d.method = QStringLiteral("majority");
-        QCOMPARE(takeoverDelayMs(d, 100, 300), 100);
+        QCOMPARE(takeoverDelayMs(d, 100, 1000, 300), 1100);
         d.method = QStringLiteral("none");
-        QCOMPARE(takeoverDelayMs(d, 100, 300), 0);
+        QCOMPARE(takeoverDelayMs(d, 100, 1000, 300), 0);
     }
 
     void majorityNeverHasTwoWinners() {
