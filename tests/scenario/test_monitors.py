@@ -1,10 +1,13 @@
 """Monitors on the failover1 cluster (fip + disk + exec with a resident HTTP server): a killed
 resident process is noticed by pidw and fails the group over (pseudo-failure #16); a stalled
 lifelined on the owner is reset by its keepalive supervisor (userw) before the other server
-takes over; a check that hangs is reported as timed out and does not hold up other monitors.
-Every test runs under the ownership checker (50 ms sampling)."""
+takes over; a check that hangs is reported as timed out and does not hold up other monitors;
+a pulled public LAN cable fails over through miiw/ipw and, without them, does not (#4).
+The tests that move the group run under the ownership checker (50 ms sampling)."""
 
 from pathlib import Path
+
+import pytest
 
 from lifeline_harness import holds_for, wait_until
 from lifeline_harness.lifeline import (Lifeline, cluster_xml, disk_xml, exec_xml, fip_xml,
@@ -30,6 +33,11 @@ def make(cluster_factory, lifeline_program, build_dir, monitors_xml, extra_scrip
                "failover1/exec1/stop.sh": APP_STOP, **(extra_scripts or {})}
     l = Lifeline(c, build_dir).deploy(xml, scripts)
     return c, l, Failover1(c, l, fip, mp)
+
+
+@pytest.fixture
+def failover_plain(cluster_factory, lifeline_program, lifeline_build_dir):
+    return make(cluster_factory, lifeline_program, lifeline_build_dir, "")
 
 
 def resident_pid(c, server):
@@ -110,3 +118,37 @@ def test_hung_check_times_out_and_others_go_on(cluster_factory, lifeline_program
     wait_until(lambda: monitors_of(l.status(1)).get("pidw1") == "Normal", 5, message="resumed")
     assert l.clpmonctrl(1, "-s", "-m", "nosuch").returncode == 1
 
+
+
+def test_public_lan_cable_pulled_fails_over_with_ipw_and_miiw(cluster_factory, lifeline_program,
+                                                              lifeline_build_dir):
+    """#4: the owner's public LAN cable is pulled; the interconnect still carries heartbeats, so
+    no server is lost. miiw (link state) and ipw (the ping target) turn it into a failover."""
+    mons = (monitor_xml("miiw", "miiw1", relation=("grp", "failover1"), interval_s=0.2, timeout_s=1,
+                        restart=0, fo=1, params="<object>pub0</object>") +
+            monitor_xml("ipw", "ipw1", relation=("grp", "failover1"), interval_s=0.2, timeout_s=1,
+                        retry=1, restart=0, fo=1,
+                        params='<list id="0"><ip>198.18.0.254</ip></list>'))
+    c, l, g = make(cluster_factory, lifeline_program, lifeline_build_dir, mons)
+    with OwnershipChecker(c, fips=[g.fip]):
+        l.start_all()
+        l.wait_all_online()
+        g.on("server1")
+        wait_until(lambda: monitors_of(l.status(1)).get("miiw1") == "Normal" and
+                   monitors_of(l.status(1)).get("ipw1") == "Normal", 10, message="monitors Normal")
+        c.cut_link(1, "public")
+        l.wait_alert(1, "Monitor miiw1 is in error")
+        g.on("server2")
+        assert l.server_states(2).get("server1") == "Online"   # no server was lost
+
+
+def test_public_lan_cable_pulled_without_monitors_does_not_fail_over(failover_plain):
+    """#4 without miiw/ipw: the group stays where it is (nothing watches the public LAN)."""
+    c, l, g = failover_plain
+    l.start_all()
+    l.wait_all_online()
+    g.on("server1")
+    c.cut_link(1, "public")
+    holds_for(lambda: l.group(2, "failover1").get("current") == "server1", 2.0,
+              message="no failover without monitors")
+    assert l.server_states(2).get("server1") == "Online"
