@@ -103,11 +103,9 @@ int testUnitReady(const QByteArray& node, QString* detail) {
 
 } // namespace
 
+// The device number for removal events is learnt by the first check (resolving a
+// UUID= or LABEL= name may probe devices: never on the event loop).
 DiskMonitor::DiskMonitor(MonitorContext context, QObject* parent) : MonitorDriver(std::move(context), parent) {
-    QString error;
-    const QString node = BlockDevice::resolve(this->context().monitor.param(QStringLiteral("object")).trimmed(), &error);
-    if (const auto number = node.isEmpty() ? std::nullopt : BlockDevice::deviceNumber(node, &error))
-        device_ = *number;
     watchRemoval();
 }
 
@@ -157,14 +155,6 @@ void DiskMonitor::check(Done done) {
         pending_.finish(CheckResult::Error, QStringLiteral("the previous I/O to %1 has not returned").arg(object));
         return;
     }
-    QString error;
-    const QString node = BlockDevice::resolve(object, &error);
-    if (node.isEmpty()) {
-        pending_.finish(CheckResult::Error, error);
-        return;
-    }
-    if (const auto number = BlockDevice::deviceNumber(node, &error))
-        device_ = *number;
     const QString method = context().monitor.param(QStringLiteral("method")).trimmed().toUpper();
     const bool tur = method == QLatin1String("TUR");
     if (!tur && !method.startsWith(QLatin1String("READ"))) {
@@ -173,18 +163,33 @@ void DiskMonitor::check(Done done) {
     }
     const int size = qMax(512, context().monitor.param(QStringLiteral("size")).toInt());
     // Written by the worker before its result is published; read after it.
-    auto detail = std::make_shared<QString>();
-    const QByteArray path = node.toLocal8Bit();
+    struct Outcome {
+        QString detail;
+        dev_t device = 0;
+    };
+    auto out = std::make_shared<Outcome>();
     ioInFlight_ = true;
-    BlockDevice::runDetached([tur, path, size, detail] {
-        return tur ? testUnitReady(path, detail.get()) : directRead(path, size, detail.get());
-    }).then(this, [this, generation = pending_.generation(), detail](int result) {
+    // The name is resolved on the worker too: UUID=/LABEL= may need to probe devices.
+    BlockDevice::runDetached([tur, object, size, out] {
+        QString error;
+        const QString node = BlockDevice::resolve(object, &error);
+        const auto number = node.isEmpty() ? std::nullopt : BlockDevice::deviceNumber(node, &error);
+        if (!number) {
+            out->detail = error;
+            return ENODEV;
+        }
+        out->device = *number;
+        const QByteArray path = node.toLocal8Bit();
+        return tur ? testUnitReady(path, &out->detail) : directRead(path, size, &out->detail);
+    }).then(this, [this, generation = pending_.generation(), out](int result) {
         ioInFlight_ = false;
+        if (out->device)
+            device_ = out->device;
         if (generation != pending_.generation())
             return;
         pending_.finish(result == 0 ? CheckResult::Normal
                                     : result == kNotScsi ? CheckResult::Warning : CheckResult::Error,
-                        *detail);
+                        out->detail);
     });
 }
 

@@ -1,6 +1,7 @@
 #include "KeepaliveClient.h"
 
 #include "keepalive/KeepaliveProtocol.h"
+#include "keepalive/SpawnSignals.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -145,15 +146,8 @@ bool KeepaliveClient::startKeepalive(QString* error) {
     posix_spawn_file_actions_adddup2(&actions, ends[1], kChildFd);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD})
-        sigaddset(&defaults, sig);
     // lifelined blocks SIGTERM/SIGINT for its signalfd; the supervisor must not inherit that.
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    keepalive::resetSpawnSignals(&attr);
 
     const QByteArray program = QFile::encodeName(path);
     QList<QByteArray> args = {program,

@@ -201,10 +201,32 @@ void DiskResource::activate(ResourceEvent, Done done) {
     QString error = validate();
     if (!error.isEmpty())
         return finishActivation(false, error);
-    node_.clear(); // resolve afresh: device names may have moved since the last time
-    if (resolveNode(&error).isEmpty())
+    // Resolve afresh (device names may have moved since the last time), on a worker:
+    // a UUID= or LABEL= name may need the devices probed, never on the event loop.
+    struct Resolved {
+        QString node;
+        QString error;
+    };
+    auto resolved = std::make_shared<Resolved>();
+    BlockDevice::runDetached([spec = param("device"), resolved] {
+        resolved->node = BlockDevice::resolve(spec, &resolved->error);
+        return 0;
+    }).then(this, [this, resolved, activation = ++activations_](int) {
+        if (activation != activations_ || !activateDone_)
+            return; // aborted by a deactivation, or overtaken
+        if (resolved->node.isEmpty())
+            return finishActivation(false, resolved->error);
+        node_ = resolved->node;
+        activateResolved();
+    });
+}
+
+void DiskResource::activateResolved() {
+    QString error;
+    const auto number = BlockDevice::deviceNumber(node_, &error);
+    if (!number)
         return finishActivation(false, error);
-    device_ = *BlockDevice::deviceNumber(node_, nullptr);
+    device_ = *number;
     if (const auto mounts = BlockDevice::mountsOf(device_); !mounts.isEmpty())
         return finishActivation(false,
                                 QStringLiteral("%1 is already mounted on %2; activation refused")

@@ -61,6 +61,7 @@ private:
     QString resolveNode(QString* error) const;
     void protect(QString* note);
 
+    void activateResolved(); // the device name is resolved (node_): the rest of the activation
     void startFsck();
     void onFsckFinished(int exitCode, QProcess::ExitStatus status);
     void startMount();
@@ -83,6 +84,7 @@ private:
     QPointer<QProcess> fsck_;
     QString fsckNote_;
     QFutureWatcher<int>* job_ = nullptr;
+    int activations_ = 0; // a device name resolved for an earlier activation is ignored
     std::function<void(int)> then_;
     QTimer jobTimeout_;
     QTimer retry_;

@@ -1,4 +1,5 @@
 #include "FinalAction.h"
+#include "SpawnSignals.h"
 
 #include <cerrno>
 #include <csignal>
@@ -88,15 +89,8 @@ bool performSandbox(Action action, const std::string& command, std::string* erro
     const std::string line = command + " " + actionName(action);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD})
-        sigaddset(&defaults, sig);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
     // Its own session: the command usually kills this process (and its group).
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    keepalive::resetSpawnSignals(&attr, POSIX_SPAWN_SETSID);
     char sh[] = "/bin/sh";
     char dashC[] = "-c";
     char* argv[] = {sh, dashC, const_cast<char*>(line.c_str()), nullptr};
