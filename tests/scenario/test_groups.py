@@ -152,6 +152,8 @@ def test_power_off_fails_over_and_manual_failback_keeps_it(failover1):
         c.power_on(1)
         l.start(1)
         l.wait_all_online()
+        # The restarted server learns where the group is from server2's report first.
+        l.wait_group(1, "failover1", "Online", "server2", timeout=5)
         holds_for(lambda: l.group(1, "failover1").get("current") == "server2", 2.0,
                   message="manual failback: the group stays on server2")
         g.on("server2")
