@@ -57,9 +57,10 @@ std::unique_ptr<ScriptRunner> GenericMonitor::makeRunner() const {
     o.environment = scriptEnvironment();
     o.workingDirectory = QFileInfo(o.path).absolutePath();
     o.logFile = QStringLiteral("%1/monitor/%2.log").arg(context().paths.logDir(), context().monitor.name);
-    // Synchronous: the monitor timeout, so the script gets TERM before KILL
-    // should the scheduler not have cancelled the check already.
-    o.timeoutMs = isAsynchronous() ? 0 : context().monitor.timeoutMs;
+    // The scheduler's deadline (the monitor timeout) cancels a hung check and counts it as
+    // timed out (alert 704, emergency/timeout/*). The script's own limit is only a backstop
+    // for a driver used without that scheduler, so it must come later, never first.
+    o.timeoutMs = isAsynchronous() ? 0 : context().monitor.timeoutMs + kBackstopMs;
     return std::make_unique<ScriptRunner>(std::move(o));
 }
 

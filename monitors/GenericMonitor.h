@@ -21,6 +21,8 @@ namespace lifeline::monitors {
 class GenericMonitor : public MonitorDriver {
     Q_OBJECT
 public:
+    static constexpr int kBackstopMs = 1000; // the script's own limit: monitor timeout + this
+
     explicit GenericMonitor(MonitorContext context, QObject* parent = nullptr);
     ~GenericMonitor() override;
 

@@ -1,5 +1,7 @@
 #include "CommandRunner.h"
 
+#include "ChildSignals.h"
+
 #include <QProcess>
 #include <QTimer>
 
@@ -44,6 +46,7 @@ void ProcessCommandRunner::run(const QStringList& command, int timeoutMs, Callba
     auto* process = new QProcess(this);
     process->setProcessEnvironment(environment_);
     process->setStandardInputFile(QProcess::nullDevice());
+    prepareChild(*process, /*ownSession=*/false);
     auto result = std::make_shared<Result>();
     auto* timer = new QTimer(process);
     timer->setSingleShot(true);

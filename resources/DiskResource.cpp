@@ -1,6 +1,7 @@
 #include "DiskResource.h"
 
 #include "BlockDevice.h"
+#include "ChildSignals.h"
 #include "Schema.h"
 
 #include <QDir>
@@ -252,6 +253,7 @@ void DiskResource::startFsck() {
     fsck_->setArguments(command.mid(1));
     fsck_->setProcessChannelMode(QProcess::MergedChannels);
     fsck_->setStandardInputFile(QProcess::nullDevice());
+    prepareChild(*fsck_, /*ownSession=*/false);
     connect(fsck_, &QProcess::finished, this, &DiskResource::onFsckFinished);
     connect(fsck_, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart && fsck_) {

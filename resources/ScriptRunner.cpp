@@ -1,5 +1,7 @@
 #include "ScriptRunner.h"
 
+#include "ChildSignals.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -71,7 +73,7 @@ void ScriptRunner::start() {
     process_.setProcessChannelMode(QProcess::MergedChannels);
     process_.setStandardInputFile(QProcess::nullDevice());
     // Own session and process group: a timeout or a stop reaches every child.
-    process_.setChildProcessModifier([] { ::setsid(); });
+    prepareChild(process_, /*ownSession=*/true);
     process_.start();
     pid_ = process_.processId();
     log("[" + stamp() + "] ==== " + options_.label.toUtf8() + " (" + options_.path.toUtf8() +

@@ -433,8 +433,25 @@ void StatusFormatter::monitorDetails(const config::Monitor& m, bool detail, QStr
     out += item(4, QStringLiteral("Reactivation Threshold"), QString::number(m.restartThreshold));
     out += item(4, QStringLiteral("Failover Threshold"), QString::number(m.failoverThreshold));
     out += item(4, QStringLiteral("Final Action"), config::finalActionName(m.finalAction));
-    if (!m.preActionScript.isEmpty())
+    if (m.preActionUse)
         out += item(4, QStringLiteral("Script before Final Action"), m.preActionScript);
+    out += item(4, QStringLiteral("Do Not Retry at Timeout Occurrence"), onOff(QString::number(int(m.timeoutNoRetry))));
+    out += item(4, QStringLiteral("Do Not Execute Recovery Action at Timeout Occurrence"),
+                onOff(QString::number(int(m.timeoutNoRecovery))));
+    out += item(4, QStringLiteral("Servers"),
+                m.servers.isEmpty() ? QStringLiteral("All") : m.servers.join(QStringLiteral(", ")));
+    // What the local lifelined knows of it now (absent when the status has no such monitor).
+    for (const auto& v : status_.value(QLatin1String("monitors")).toArray()) {
+        const QJsonObject o = v.toObject();
+        if (field(o, "name") != m.name)
+            continue;
+        out += item(4, QStringLiteral("Status"), stateOf(o));
+        out += item(4, QStringLiteral("Last Error"), field(o, "lastError"));
+        out += item(4, QStringLiteral("Last Error Time"), field(o, "lastErrorAt"));
+        out += item(4, QStringLiteral("Reactivation Count"), QString::number(o.value(QLatin1String("reactivations")).toInt()));
+        out += item(4, QStringLiteral("Failover Count"), QString::number(o.value(QLatin1String("failovers")).toInt()));
+        out += item(4, QStringLiteral("Timed-out Checks"), QString::number(o.value(QLatin1String("timeouts")).toInt()));
+    }
 }
 
 bool StatusFormatter::monitorView(const StatusView& view, QString* text, QString* error) const {

@@ -44,6 +44,13 @@ HeartbeatKind Heartbeat::kind() const {
     return HeartbeatKind::Unsupported;
 }
 
+QString Heartbeat::param(const QString& key) const {
+    const auto it = parameters.find(key);
+    if (it != parameters.end())
+        return *it;
+    return schema::parameterDefault(schema::ObjectClass::Heartbeat, type, key);
+}
+
 QString Resource::param(const QString& key) const {
     const auto it = parameters.find(key);
     if (it != parameters.end())
@@ -73,6 +80,10 @@ const Resource* ClusterConfig::resource(const QString& name) const {
 }
 const Monitor* ClusterConfig::monitor(const QString& name) const {
     return findByName(monitors, name);
+}
+
+const Heartbeat* ClusterConfig::heartbeat(const QString& name) const {
+    return findByName(heartbeats, name);
 }
 
 const Group* ClusterConfig::groupOf(const QString& resourceName) const {

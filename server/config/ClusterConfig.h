@@ -69,8 +69,10 @@ struct Heartbeat {
     QString name;
     int priority = 0;
     int deviceId = -1;
+    QMap<QString, QString> parameters{}; // flattened <parameters> (comhb line settings)
 
     HeartbeatKind kind() const;
+    QString param(const QString& key) const;
 };
 
 struct NpResource {
@@ -127,10 +129,16 @@ struct Monitor {
     int restartThreshold = 3; // reactivations of the recovery target
     int failoverThreshold = 1;
     int finalAction = int(FinalAction::NoOperation);
-    QString preActionScript;
+    bool preActionUse = false; // run preActionScript before the final action
+    QString preActionScript = QStringLiteral("preaction.sh");
+    int preActionTimeoutMs = 5000;
+    bool timeoutNoRetry = false;    // a timed-out check is an error at once (no reconfirmation)
+    bool timeoutNoRecovery = false; // an error caused by a timeout is shown but not recovered
+    QStringList servers; // the servers it runs on (<server name=.../>); empty = every server
     QMap<QString, QString> parameters;
 
     bool monitorsWhileActive() const { return !target.isEmpty(); }
+    bool runsOn(const QString& server) const { return servers.isEmpty() || servers.contains(server); }
     QString param(const QString& key) const;
 };
 
@@ -147,6 +155,7 @@ struct ClusterConfig {
     const Group* group(const QString& name) const;
     const Resource* resource(const QString& name) const;
     const Monitor* monitor(const QString& name) const;
+    const Heartbeat* heartbeat(const QString& name) const;
     // The group that lists resource `name`, if any (a linear search; for many
     // look-ups build groupIndex() once).
     const Group* groupOf(const QString& resourceName) const;

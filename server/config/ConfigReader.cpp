@@ -123,6 +123,8 @@ ClusterConfig readConfig(const ConfigDocument& document, Diagnostics& diagnostic
         hb.type = e.tagName();
         hb.name = nameOf(e, QStringLiteral("a heartbeat"), diagnostics);
         fieldio::read(hb, e, schema::heartbeatFields(), paths::heartbeat(hb.name), diagnostics);
+        readParameters(hb.parameters, ObjectClass::Heartbeat, hb.type, e,
+                       paths::heartbeat(hb.name), diagnostics);
         config.heartbeats << hb;
     }
     for (const auto& e : typedObjects(root.firstChildElement(QStringLiteral("networkpartition"))))
@@ -155,6 +157,8 @@ ClusterConfig readConfig(const ConfigDocument& document, Diagnostics& diagnostic
             const auto path = paths::monitor(m.name);
             fieldio::read(m, e, schema::monitorFields(), path, diagnostics);
             readParameters(m.parameters, ObjectClass::Monitor, m.type, e, path, diagnostics);
+            for (const auto& s : xml::children(e, QStringLiteral("server")))
+                m.servers << s.attribute(QStringLiteral("name"));
             config.monitors << m;
         }
     }

@@ -178,6 +178,7 @@ void writeConfig(const ClusterConfig& config, ConfigDocument& document) {
     syncTyped(root, QStringLiteral("heartbeat"), config.heartbeats, before.heartbeats,
               [](const Heartbeat& now, const Heartbeat& old, QDomElement e) {
                   fieldio::write(now, old, e, schema::heartbeatFields());
+                  writeParameters(now, old, e);
               });
     syncTyped(root, QStringLiteral("networkpartition"), config.npResources, before.npResources,
               writeNp);
@@ -201,6 +202,7 @@ void writeConfig(const ClusterConfig& config, ConfigDocument& document) {
     syncTyped(root, QStringLiteral("monitor"), config.monitors, before.monitors,
               [](const Monitor& now, const Monitor& old, QDomElement e) {
                   fieldio::write(now, old, e, schema::monitorFields());
+                  syncNameList(e, QStringLiteral("server"), old.servers, now.servers);
                   writeParameters(now, old, e);
               });
 }

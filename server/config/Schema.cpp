@@ -156,8 +156,18 @@ const QList<Field<Monitor>>& monitorFields() {
          "Failovers before the final action."},
         {"emergency/action", K::Integer, &M::finalAction, 0, kFinalActionMax, nullptr,
          "Final action code."},
+        {"emergency/preaction/use", K::Flag, &M::preActionUse, 0, 1, nullptr,
+         "1: run the pre-action script before the final action."},
         {"emergency/preaction/path", K::Text, &M::preActionScript, 0, 0, nullptr,
-         "Script run before the final action (scripts/monitor.s/<monitor>/)."},
+         "Script run before the final action (scripts/monitor.s/<monitor>/); the final action "
+         "follows whatever it returns."},
+        {"emergency/preaction/timeout", K::Seconds, &M::preActionTimeoutMs, 1 * kSec, 9999 * kSec,
+         nullptr, "The pre-action script is killed after this long."},
+        {"emergency/timeout/notreconfirmation/use", K::Flag, &M::timeoutNoRetry, 0, 1, nullptr,
+         "1: a check that times out makes the monitor an error at once (no reconfirmation)."},
+        {"emergency/timeout/notrecovery/use", K::Flag, &M::timeoutNoRecovery, 0, 1, nullptr,
+         "1: an error caused by a timed-out check is reported but not recovered (no "
+         "reactivation, failover or final action)."},
     };
     return fields;
 }
@@ -239,6 +249,16 @@ const QList<ParameterSpec>& parameterSpecs() {
          "Volume manager."},
         {O::Monitor, "mtw", "count", K::Integer, "1", 1, 99, false, nullptr,
          "Error when at least this many of the listed monitors are in error."},
+        // Heartbeats.
+        {O::Heartbeat, "comhb", "speed", K::Text, "19200", 0, 0, false,
+         "1200|2400|4800|9600|19200|38400|57600|115200|230400|460800|921600",
+         "Baud rate of the serial line (8 data bits always)."},
+        {O::Heartbeat, "comhb", "parity", K::Text, "none", 0, 0, false, "none|even|odd",
+         "Parity bit."},
+        {O::Heartbeat, "comhb", "stopbits", K::Integer, "1", 1, 2, false, nullptr, "Stop bits."},
+        {O::Heartbeat, "comhb", "flow", K::Text, "none", 0, 0, false, "none|rtscts",
+         "Flow control: none, or RTS/CTS hardware handshake (no XON/XOFF: the frames are "
+         "binary)."},
     };
     return specs;
 }

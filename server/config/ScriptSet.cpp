@@ -27,7 +27,8 @@ QList<RequiredScript> requiredScripts(const ClusterConfig& config) {
         QStringList scripts;
         if (m.type == QLatin1String("genw"))
             scripts << m.param(QStringLiteral("path"));
-        scripts << m.preActionScript;
+        if (m.preActionUse)
+            scripts << m.preActionScript;
         for (const auto& script : scripts)
             if (!script.isEmpty() && !script.startsWith('/'))
                 out << RequiredScript{

@@ -243,6 +243,20 @@ private:
                               .arg(missing.join(QStringLiteral(", "))));
     }
 
+    // A serial line has two ends: a third server cannot be on it.
+    void checkSerialLine(const QString& path, int id) {
+        QStringList users;
+        for (const auto& s : cfg.servers)
+            if (s.device(id))
+                users << s.name;
+        if (users.size() > 2)
+            error(path, QStringLiteral("device %1 is defined on %2 servers (%3); a COM heartbeat "
+                                       "links exactly two servers")
+                            .arg(id)
+                            .arg(users.size())
+                            .arg(users.join(QStringLiteral(", "))));
+    }
+
     void checkHeartbeats() {
         checkNames(cfg.heartbeats, QStringLiteral("heartbeat"), &paths::heartbeat);
         bool haveLan = false;
@@ -252,6 +266,8 @@ private:
                 continue;
             haveLan |= hb.kind() == HeartbeatKind::Lan || hb.kind() == HeartbeatKind::KernelLan;
             checkDeviceUse(path, hb.type, hb.deviceId);
+            if (hb.kind() == HeartbeatKind::Com)
+                checkSerialLine(path, hb.deviceId);
         }
         if (!haveLan)
             error(QStringLiteral("heartbeat"),
@@ -520,6 +536,12 @@ private:
                         QStringLiteral("timeout (%1 ms) is shorter than the interval (%2 ms)")
                             .arg(m.timeoutMs)
                             .arg(m.intervalMs));
+            for (const auto& s : m.servers)
+                if (!server(s))
+                    error(path + QStringLiteral(" / server \"%1\"").arg(s),
+                          QStringLiteral("server \"%1\" is not defined; a monitor runs only on "
+                                         "servers of the cluster")
+                              .arg(s));
             checkMonitorType(m, path);
         }
     }
@@ -584,23 +606,53 @@ private:
             if (m.type == QLatin1String("diskw") && !m.param(QStringLiteral("object")).isEmpty())
                 monitorUsers.insert(m.param(QStringLiteral("object")).trimmed(),
                                     QStringLiteral("monitor \"%1\"").arg(m.name));
+        QHash<QString, QString> heartbeatUsers; // "server\ndevice" -> "heartbeat \"diskhb1\""
         for (const auto& hb : cfg.heartbeats) {
             if (hb.kind() != HeartbeatKind::Disk)
                 continue;
             QSet<QString> reportedDevices;
             for (const auto& s : cfg.servers) {
                 const auto* d = s.device(hb.deviceId);
-                if (!d || d->info.isEmpty() || reportedDevices.contains(d->info))
+                const QString dev = d ? d->info.trimmed() : QString();
+                if (dev.isEmpty() || reportedDevices.contains(dev))
                     continue;
-                reportedDevices.insert(d->info);
+                reportedDevices.insert(dev);
+                if (const auto problem = diskHeartbeatDeviceProblem(dev); !problem.isEmpty())
+                    error(paths::device(s.name, d->id), problem);
                 for (const auto* table : {&users, &monitorUsers})
-                    if (table->contains(d->info))
+                    if (table->contains(dev))
                         error(paths::heartbeat(hb.name),
                               QStringLiteral("device %1 of server \"%2\" is also used by %3; a "
                                              "disk heartbeat needs a partition of its own")
-                                  .arg(d->info, s.name, table->value(d->info)));
+                                  .arg(dev, s.name, table->value(dev)));
+                // Two disk heartbeats on one partition would write the same slots.
+                const QString key = s.name + QLatin1Char('\n') + dev;
+                if (heartbeatUsers.contains(key))
+                    error(paths::heartbeat(hb.name),
+                          QStringLiteral("device %1 of server \"%2\" is also used by %3; a "
+                                         "disk heartbeat needs a partition of its own")
+                              .arg(dev, s.name, heartbeatUsers.value(key)));
+                else
+                    heartbeatUsers.insert(key, QStringLiteral("heartbeat \"%1\"").arg(hb.name));
             }
         }
+    }
+
+    // A disk heartbeat partition has no file system, so it cannot be found by UUID or label:
+    // the device is a path (/dev/sdb2) or a stable symlink (/dev/disk/by-id/..., by-path,
+    // by-partuuid).
+    static QString diskHeartbeatDeviceProblem(const QString& dev) {
+        for (const char* tag : {"UUID=", "LABEL="})
+            if (dev.startsWith(QLatin1String(tag), Qt::CaseInsensitive))
+                return QStringLiteral("\"%1\" names a file system, and a disk heartbeat "
+                                      "partition has none: give its path (/dev/sdb2, "
+                                      "/dev/disk/by-id/..., /dev/disk/by-path/...)")
+                    .arg(dev);
+        if (!dev.startsWith(QLatin1Char('/')))
+            return QStringLiteral("\"%1\" is not an absolute path: give the partition's path "
+                                  "(/dev/sdb2, /dev/disk/by-id/..., /dev/disk/by-partuuid/...)")
+                .arg(dev);
+        return {};
     }
 };
 

@@ -19,6 +19,8 @@ enum Id {
     PathOffline = 101,
     PathNormal = 102,
     ForgedHeartbeats = 103,
+    NonNetworkPathsOnly = 104,
+    NetworkPathBack = 105,
     ServerUp = 201,
     ServerDown = 202,
     ServerLeft = 203,

@@ -3,6 +3,7 @@
 #include "HeartbeatManager.h"
 #include "PartitionResolver.h"
 #include "PingProber.h"
+#include "CommandRunner.h"
 #include "Schema.h"
 
 #include <QHostAddress>
@@ -42,6 +43,17 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
       monitors_(paths_, local_, config_, [this](const QString& r) { return executor_.resourceDriver(r); }) {
     connect(&monitors_, &engine::MonitorRunner::alert, this, &ClusterService::raiseEngineAlert);
     connect(&monitors_, &engine::MonitorRunner::recoveryNeeded, this, &ClusterService::runMonitorRecovery);
+    connect(&monitors_, &engine::MonitorRunner::countersChanged, this,
+            [this](const QString& monitor, const policy::MonitorCounters& counters) {
+                executor_.setMonitorCounters(monitor, counters);
+            });
+    monitors_.setOtherServersCounters([this](const QString& monitor) {
+        policy::MonitorCounters sum;
+        for (const auto& peer : peers())
+            if (const auto* table = view_.table(peer))
+                sum += table->monitorCounters.value(monitor);
+        return sum;
+    });
     powerOption_ = setup.powerOption.isEmpty() ? QStringLiteral("real") : setup.powerOption;
     connect(&keepalive_, &monitors::KeepaliveClient::supervisorEnded, this, [this](int code, const QString& detail) {
         alerts_.error(QStringLiteral("mon"), engine::alert::MonitorError,
@@ -380,11 +392,56 @@ void ClusterService::onPeerDown(const QString& peer, bool graceful) {
         resolver_->peerLost(peer, np::PingProber::nowMs() - effectiveTimeoutMs());
 }
 
+// Normal paths to `peer` that are not LAN heartbeats (disk, COM); empty when a LAN path is Normal.
+QStringList ClusterService::nonNetworkPathsOnly(const QString& peer) const {
+    const Peer p = peers_.value(peer);
+    QStringList others;
+    for (auto it = p.paths.begin(); it != p.paths.end(); ++it) {
+        if (!it.value())
+            continue;
+        const auto* hb = config_.heartbeat(it.key());
+        if (hb && (hb->kind() == config::HeartbeatKind::Lan || hb->kind() == config::HeartbeatKind::KernelLan))
+            return {};
+        others << it.key();
+    }
+    return p.up ? others : QStringList();
+}
+
+// A peer heard only over disk or COM heartbeats is alive (nothing fails over), but the
+// cluster's network is gone between the two: say so once, and when a LAN path is back.
+// Checked again after two intervals: a server that powers off loses its LAN paths a
+// moment before its disk path, which is no news.
+void ClusterService::checkNetworkPaths(const QString& peer) {
+    auto& p = peers_[peer];
+    if (nonNetworkPathsOnly(peer).isEmpty()) {
+        if (p.nonNetworkOnly && p.up)
+            alerts_.info(QStringLiteral("hb"), alert::NetworkPathBack,
+                         QStringLiteral("Server %1 is heard over a LAN heartbeat again.").arg(peer));
+        p.nonNetworkOnly = false;
+        return;
+    }
+    if (p.nonNetworkOnly)
+        return;
+    QTimer::singleShot(2 * config_.cluster.heartbeatIntervalMs, this, [this, peer] {
+        auto& p = peers_[peer];
+        const QStringList others = nonNetworkPathsOnly(peer);
+        if (others.isEmpty() || p.nonNetworkOnly)
+            return;
+        p.nonNetworkOnly = true;
+        alerts_.warning(QStringLiteral("hb"), alert::NonNetworkPathsOnly,
+                        QStringLiteral("Server %1 is heard only over %2: every LAN heartbeat to it is lost. "
+                                       "Both servers are alive and nothing fails over; the cluster runs on "
+                                       "non-network paths until a LAN path is back.")
+                            .arg(peer, others.join(QStringLiteral(", "))));
+    });
+}
+
 void ClusterService::onPathStateChanged(const QString& peer, const QString& path, bool normal) {
     auto& p = peers_[peer];
     const bool known = p.paths.contains(path);
     const bool was = p.paths.value(path, false);
     p.paths[path] = normal;
+    checkNetworkPaths(peer);
     // The first word of a path is not news; a server that is down or leaving loses
     // every path, which is its own alert. Path events come before the peer's own,
     // so ask the heartbeat thread's current view.
@@ -825,8 +882,10 @@ void ClusterService::runMonitorRecovery(const QString& name, policy::MonitorStep
     const bool activeHere = !group.isEmpty() && executor_.table().groups.value(group).active();
     switch (step) {
     case policy::MonitorStep::Reactivate: {
-        if (!activeHere)
-            return; // nothing of it runs here to restart
+        if (!activeHere) {
+            monitors_.recoveryDone(name); // nothing of it runs here to restart
+            return;
+        }
         engine::RunRequest stop;
         stop.group = group;
         stop.kind = policy::ActionKind::Deactivate;
@@ -842,32 +901,101 @@ void ClusterService::runMonitorRecovery(const QString& name, policy::MonitorStep
                 if (!result.ok())
                     alerts_.error(QStringLiteral("mon"), engine::alert::MonitorRecovery,
                                   QStringLiteral("Monitor %1: reactivation failed: %2").arg(name, result.reason));
+                monitors_.recoveryDone(name);
             });
         });
         return;
     }
     case policy::MonitorStep::Failover:
         if (activeHere)
-            groupFailed(group, local_);
+            groupFailed(group, local_); // the monitor resumes once the group has left
+        else
+            monitors_.recoveryDone(name);
         return;
     case policy::MonitorStep::FinalAction:
         break;
+    case policy::MonitorStep::None:
+        return;
     }
-    switch (config::FinalAction(m->finalAction)) {
+    auto finalAction = [this, name, group, resource, reason] {
+        if (const auto* monitor = config_.monitor(name))
+            monitorFinalAction(*monitor, group, resource, reason);
+    };
+    if (m->preActionUse)
+        runPreAction(*m, reason, finalAction);
+    else
+        finalAction();
+}
+
+void ClusterService::monitorFinalAction(const config::Monitor& m, const QString& group, const QString& resource,
+                                        const QString& reason) {
+    const bool activeHere = !group.isEmpty() && executor_.table().groups.value(group).active();
+    auto done = [this, name = m.name](bool, const QString&) { monitors_.recoveryDone(name); };
+    switch (config::FinalAction(m.finalAction)) {
     case config::FinalAction::NoOperation:
     case config::FinalAction::NoOperationStopActivating:
+        monitors_.recoveryDone(m.name);
         return;
     case config::FinalAction::StopGroup:
         if (activeHere)
-            groupRequest({policy::RequestKind::Stop, group, {}}, [](bool, const QString&) {});
+            groupRequest({policy::RequestKind::Stop, group, {}}, done);
+        else
+            monitors_.recoveryDone(m.name);
         return;
     case config::FinalAction::StopResource:
         if (activeHere && !resource.isEmpty())
-            resourceRequest(resource, false, local_, [](bool, const QString&) {});
+            resourceRequest(resource, false, local_, done);
+        else
+            monitors_.recoveryDone(m.name);
         return;
     default:
-        performFinalAction(m->finalAction, QStringLiteral("monitor %1 detected an error: %2").arg(name, reason));
+        performFinalAction(m.finalAction, QStringLiteral("monitor %1 detected an error: %2").arg(m.name, reason));
     }
+}
+
+// emergency/preaction: scripts/monitor.s/<monitor>/<path>, then the final action
+// whatever the script returned (it may collect data or notify; it cannot veto).
+void ClusterService::runPreAction(const config::Monitor& m, const QString& reason, std::function<void()> then) {
+    const QString script = m.preActionScript.startsWith(QLatin1Char('/'))
+                               ? m.preActionScript
+                               : QStringLiteral("%1/monitor.s/%2/%3").arg(paths_.scriptsDir(), m.name, m.preActionScript);
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("CLP_MONITORNAME"), m.name);
+    env.insert(QStringLiteral("CLP_SERVERNAME"), local_);
+    env.insert(QStringLiteral("CLP_ACTION"), config::finalActionName(m.finalAction));
+    env.insert(QStringLiteral("CLP_REASON"), reason);
+    auto* runner = new resources::ProcessCommandRunner(env, this);
+    alerts_.info(QStringLiteral("mon"), engine::alert::MonitorRecovery,
+                 QStringLiteral("Monitor %1: running the pre-action script %2 before the final action \"%3\".")
+                     .arg(m.name, script, config::finalActionName(m.finalAction)));
+    runner->run({QStringLiteral("/bin/sh"), script}, m.preActionTimeoutMs,
+                [this, runner, name = m.name, script, then = std::move(then)](const resources::CommandRunner::Result& r) {
+                    if (r.ok())
+                        alerts_.info(QStringLiteral("mon"), engine::alert::MonitorRecovery,
+                                     QStringLiteral("Monitor %1: the pre-action script ended with code 0.").arg(name));
+                    else
+                        alerts_.warning(QStringLiteral("mon"), engine::alert::MonitorRecovery,
+                                        QStringLiteral("Monitor %1: the pre-action script failed (%2); the final "
+                                                       "action follows anyway.")
+                                            .arg(name, r.describe({script})));
+                    runner->deleteLater();
+                    then();
+                });
+}
+
+bool ClusterService::resetMonitorCounters(const QString& monitor, QString* error) {
+    if (!monitors_.resetCounters(monitor, error))
+        return false;
+    if (peerCall_)
+        for (const auto& peer : reachablePeers())
+            peerCall_(peer, QStringLiteral("monitors.reset"), {{"monitor", monitor}}, 5000,
+                      [this, peer](bool ok, const QJsonObject&, const QString& why) {
+                          if (!ok)
+                              alerts_.warning(QStringLiteral("mon"), engine::alert::MonitorRecovery,
+                                              QStringLiteral("Cannot reset the monitor counters on %1: %2")
+                                                  .arg(peer, why));
+                      });
+    return true;
 }
 
 QJsonObject ClusterService::status() const {

@@ -98,6 +98,9 @@ public:
     // A monitor asks for `group` to leave `server` (at the leader: recorded, then failed over).
     void groupFailed(const QString& group, const QString& server);
     engine::MonitorRunner& monitors() { return monitors_; }
+    // clpmonctrl -c: resets the recovery counters of `monitor` (empty: all) here and asks every
+    // reachable server to do the same (the escalation adds up every server's counters).
+    bool resetMonitorCounters(const QString& monitor, QString* error);
 
 signals:
     void stateChanged(lifeline::daemon::ClusterState state);
@@ -108,6 +111,8 @@ private:
     void onPeerUp(const QString& peer);
     void onPeerDown(const QString& peer, bool graceful);
     void onPathStateChanged(const QString& peer, const QString& path, bool normal);
+    void checkNetworkPaths(const QString& peer);
+    QStringList nonNetworkPathsOnly(const QString& peer) const;
     void onPeerConfigHash(const QString& peer, const QByteArray& hash);
     void onPeerState(const QString& peer, int state);
     void onPartitionResolved(const policy::PartitionDecision& decision, const QStringList& lost);
@@ -122,6 +127,9 @@ private:
                   std::function<void(const engine::RunResult&)> done);
     void raiseEngineAlert(engine::AlertType type, const QString& module, int id, const QString& message);
     void runMonitorRecovery(const QString& monitor, policy::MonitorStep step, const QString& reason);
+    void monitorFinalAction(const config::Monitor& monitor, const QString& group, const QString& resource,
+                            const QString& reason);
+    void runPreAction(const config::Monitor& monitor, const QString& reason, std::function<void()> then);
     void startKeepalive();
     void checkFrozen();
     QStringList reachablePeers() const;
@@ -152,6 +160,7 @@ private:
         int state = -1;      // the state code its heartbeats carry
         QByteArray configHash;
         QHash<QString, bool> paths; // path name -> Normal
+        bool nonNetworkOnly = false; // heard, but over disk/COM paths only (alert 104 said)
     };
     QHash<QString, Peer> peers_;
     QList<QJsonObject> verdicts_;

@@ -63,7 +63,8 @@ void CommandRouter::registerGroupMethods() {
                                          [r](bool ok, const QString& message) { answer(r, ok, message); });
             });
 
-    // clpmonctrl: monitor.suspend / monitor.resume / monitor.reset {monitor?} on this server.
+    // clpmonctrl: monitor.suspend / monitor.resume {monitor?} on this server; monitor.reset here
+    // and on every reachable server (the escalation counts every server's recovery).
     for (const QString& op : {QStringLiteral("suspend"), QStringLiteral("resume"), QStringLiteral("reset")})
         control_.registerCommand(QStringLiteral("monitor.") + op, Access::Write,
                                  [this, op](const control::Request& request, control::Responder r) {
@@ -72,7 +73,7 @@ void CommandRouter::registerGroupMethods() {
                                      auto& m = service_.monitors();
                                      const bool ok = op == QLatin1String("suspend") ? m.suspend(name, &error)
                                                      : op == QLatin1String("resume") ? m.resume(name, &error)
-                                                                                     : m.resetCounters(name, &error);
+                                                                                     : service_.resetMonitorCounters(name, &error);
                                      answer(r, ok, ok ? QStringLiteral("done") : error);
                                  });
 
@@ -100,6 +101,17 @@ void CommandRouter::registerGroupMethods() {
                                   service_.groupFailed(params.value("group").toString(),
                                                        params.value("server").toString());
                                   r.reply();
+                              });
+    rpcServer_.registerMethod(QStringLiteral("monitors.reset"),
+                              [this, member](const QJsonObject& params, const QString& peer,
+                                             rpc::RpcServer::Responder r) {
+                                  if (!member(peer, r))
+                                      return;
+                                  QString error;
+                                  if (service_.monitors().resetCounters(params.value("monitor").toString(), &error))
+                                      r.reply();
+                                  else
+                                      r.fail(error);
                               });
     rpcServer_.registerMethod(QStringLiteral("groups.get"),
                               [this, member](const QJsonObject&, const QString& peer,

@@ -217,6 +217,16 @@ void GroupExecutor::setClusterStarted(bool started) {
     bump();
 }
 
+void GroupExecutor::setMonitorCounters(const QString& monitor, const policy::MonitorCounters& counters) {
+    if (table_.monitorCounters.value(monitor) == counters)
+        return;
+    if (counters.any())
+        table_.monitorCounters.insert(monitor, counters);
+    else
+        table_.monitorCounters.remove(monitor);
+    bump();
+}
+
 void GroupExecutor::clearMarks(const QString& group) {
     auto it = table_.groups.find(group);
     if (it == table_.groups.end() || (!it->held && !it->stuck))

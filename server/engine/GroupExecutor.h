@@ -78,6 +78,8 @@ public:
     void clearMarks(const QString& group);
     void setStopping(bool stopping);
     void setClusterStarted(bool started);
+    // Publishes this server's recovery counters of `monitor` with the table.
+    void setMonitorCounters(const QString& monitor, const policy::MonitorCounters& counters);
 
     const GroupTable& table() const { return table_; }
     // The driver of a resource of a group this server may run (made on first use), or nullptr.

@@ -32,12 +32,16 @@ QJsonObject GroupTable::toJson() const {
                                                 {"reason", it->reason},
                                                 {"resources", res}});
     }
+    QJsonObject countersJson;
+    for (auto it = monitorCounters.begin(); it != monitorCounters.end(); ++it)
+        countersJson.insert(it.key(), QJsonObject{{"reactivations", it->reactivations}, {"failovers", it->failovers}});
     // 64-bit numbers travel as strings: JSON doubles lose their low bits.
     return {{"incarnation", QString::number(incarnation)},
             {"sequence", QString::number(sequence)},
             {"stopping", stopping},
             {"clusterStarted", clusterStarted},
-            {"groups", groupsJson}};
+            {"groups", groupsJson},
+            {"monitorCounters", countersJson}};
 }
 
 static resources::ResourceState parseResourceState(const QString& s) {
@@ -73,6 +77,11 @@ GroupTable GroupTable::fromJson(const QJsonObject& json) {
                                           o.value("reason").toString()});
         }
         t.groups.insert(it.key(), lg);
+    }
+    const auto countersJson = json.value("monitorCounters").toObject();
+    for (auto it = countersJson.begin(); it != countersJson.end(); ++it) {
+        const auto o = it.value().toObject();
+        t.monitorCounters.insert(it.key(), {o.value("reactivations").toInt(), o.value("failovers").toInt()});
     }
     return t;
 }

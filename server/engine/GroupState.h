@@ -1,6 +1,7 @@
 #pragma once
 
 #include "GroupPolicy.h"
+#include "MonitorPolicy.h"
 #include "ResourceDriver.h"
 
 #include <QHash>
@@ -45,6 +46,9 @@ struct GroupTable {
     // then): a server joining a running cluster must not start them again.
     bool clusterStarted = false;
     QHash<QString, LocalGroup> groups;
+    // Recovery this server did for each monitor since its counters were reset: every
+    // server adds up everyone's, so an escalation continues where a failover left it.
+    QHash<QString, policy::MonitorCounters> monitorCounters;
 
     bool newerThan(const GroupTable& other) const {
         return incarnation != other.incarnation ? incarnation > other.incarnation

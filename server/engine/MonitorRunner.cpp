@@ -2,11 +2,20 @@
 
 #include "MultiTargetMonitor.h"
 
+#include <QDateTime>
 #include <QJsonObject>
+
+#include <optional>
 
 namespace lifeline::engine {
 
 using monitors::CheckResult;
+
+namespace {
+// A recovery that never reports its end (a failover nobody could take) stops
+// holding the monitor back after this long: it watches, and escalates, again.
+constexpr qint64 kRecoveryLimitMs = 60000;
+} // namespace
 
 struct MonitorRunner::Entry {
     config::Monitor monitor;
@@ -17,11 +26,21 @@ struct MonitorRunner::Entry {
     bool checking = false;
     int checkId = 0;       // answers of an abandoned check are ignored
     bool suspended = false;
+    bool runsHere = true; // the monitor's servers include this one
     bool busyReported = false;
     QString state = QStringLiteral("Offline");
     QString detail;
     int failures = 0;      // consecutive failed checks
+    int timeouts = 0;      // checks that timed out since the start
+    QString lastError;     // the last error text, kept after the monitor is Normal again
+    QDateTime lastErrorAt;
     policy::MonitorCounters counters;
+    // A recovery step is under way: no checks (their failures would escalate again)
+    // until it is done, the target left (failover), or kRecoveryLimitMs passed.
+    std::optional<policy::MonitorStep> recovering;
+    bool finalActionDone = false; // once per error episode: again only after the counters reset
+    bool noRecoveryReported = false; // "no recovery" said once per error episode
+    QElapsedTimer recoveringSince;
     QElapsedTimer normalSince; // monotonic; counters reset after interval x (retry + 1) of Normal
 };
 
@@ -34,6 +53,7 @@ MonitorRunner::MonitorRunner(config::Paths paths, QString local, const config::C
     for (const auto& m : config_.monitors) {
         auto e = std::make_shared<Entry>();
         e->monitor = m;
+        e->runsHere = m.runsOn(local_);
         monitors::MonitorContext context;
         context.paths = paths_;
         context.localServer = local_;
@@ -52,11 +72,13 @@ MonitorRunner::MonitorRunner(config::Paths paths, QString local, const config::C
             raw->driver->cancel();
             raw->checking = false;
             ++raw->checkId;
+            ++raw->timeouts;
             emit alert(AlertType::Warning, QStringLiteral("mon"), alert::MonitorTimedOut,
                        QStringLiteral("Monitor %1: the check timed out after %2 s.")
                            .arg(raw->monitor.name).arg(raw->monitor.timeoutMs / 1000.0));
             finished(*raw, CheckResult::Error,
-                     QStringLiteral("the check timed out after %1 s").arg(raw->monitor.timeoutMs / 1000.0));
+                     QStringLiteral("the check timed out after %1 s").arg(raw->monitor.timeoutMs / 1000.0),
+                     /*timedOut=*/true);
         });
         if (e->driver)
             connect(e->driver.get(), &monitors::MonitorDriver::checkNow, this, [this, raw] {
@@ -77,6 +99,11 @@ void MonitorRunner::start() {
         e->failures = 0;
         if (!e->driver) {
             setState(*e, QStringLiteral("Unknown"), e->driverError);
+            continue;
+        }
+        if (!e->runsHere) {
+            setState(*e, QStringLiteral("Offline"),
+                     QStringLiteral("runs on %1 only").arg(e->monitor.servers.join(QStringLiteral(", "))));
             continue;
         }
         setState(*e, e->suspended ? QStringLiteral("Suspended") : QStringLiteral("Offline"), {});
@@ -111,11 +138,17 @@ bool MonitorRunner::running(const Entry& e) const {
 }
 
 void MonitorRunner::tick(Entry& e) {
-    if (!started_ || !e.driver)
+    if (!started_ || !e.driver || !e.runsHere)
         return;
     if (e.suspended) {
         setState(e, QStringLiteral("Suspended"), {});
         return;
+    }
+    if (e.recovering) {
+        const bool left = *e.recovering == policy::MonitorStep::Failover && !recoveryTargetActive(e.monitor);
+        if (!left && e.recoveringSince.elapsed() < std::max<qint64>(kRecoveryLimitMs, 2 * e.monitor.timeoutMs))
+            return;
+        e.recovering.reset();
     }
     if (!running(e)) {
         // Its target is not active here: nothing to watch (and nothing failed).
@@ -144,7 +177,7 @@ void MonitorRunner::tick(Entry& e) {
     });
 }
 
-void MonitorRunner::finished(Entry& e, CheckResult result, const QString& detail) {
+void MonitorRunner::finished(Entry& e, CheckResult result, const QString& detail, bool timedOut) {
     if (!started_ || e.suspended)
         return;
     if (result == CheckResult::Normal) {
@@ -154,9 +187,8 @@ void MonitorRunner::finished(Entry& e, CheckResult result, const QString& detail
         setState(e, QStringLiteral("Normal"), {});
         // Counters start again after a full interval x (retry + 1) of Normal.
         const qint64 calm = qint64(e.monitor.intervalMs) * (e.monitor.retry + 1);
-        if ((e.counters.reactivations || e.counters.failovers) && e.normalSince.isValid() &&
-            e.normalSince.elapsed() >= calm)
-            e.counters = {};
+        if ((e.counters.any() || e.finalActionDone) && e.normalSince.isValid() && e.normalSince.elapsed() >= calm)
+            setCounters(e, {});
         return;
     }
     if (result == CheckResult::Warning) {
@@ -165,25 +197,87 @@ void MonitorRunner::finished(Entry& e, CheckResult result, const QString& detail
         return;
     }
     e.normalSince.invalidate();
-    if (++e.failures <= e.monitor.retry)
-        return; // not yet: polling/reconfirmation more failures first
+    // polling/reconfirmation more failures first, unless a timeout counts at once.
+    const bool atOnce = timedOut && e.monitor.timeoutNoRetry;
+    if (!atOnce && ++e.failures <= e.monitor.retry)
+        return;
     e.failures = 0;
+    e.lastError = detail;
+    e.lastErrorAt = QDateTime::currentDateTime();
     setState(e, QStringLiteral("Error"), detail);
-    const auto step = policy::afterMonitorError(e.monitor, e.counters);
-    if (step == policy::MonitorStep::Reactivate)
-        ++e.counters.reactivations;
-    else if (step == policy::MonitorStep::Failover)
-        ++e.counters.failovers;
+    escalate(e, detail, timedOut);
+}
+
+bool MonitorRunner::recoveryTargetActive(const config::Monitor& m) const {
+    if (m.relationType == QLatin1String("rsc"))
+        return active_.contains(m.relationName);
+    if (m.relationType == QLatin1String("grp")) {
+        const auto* group = config_.group(m.relationName);
+        if (!group)
+            return false;
+        for (const auto& ref : group->resourceRefs)
+            if (active_.contains(config::splitResourceRef(ref).second))
+                return true;
+        return false;
+    }
+    return true; // LocalServer
+}
+
+// policy::afterMonitorError with the counters of every server, then asks for the step.
+void MonitorRunner::escalate(Entry& e, const QString& detail, bool timedOut) {
+    const auto& m = e.monitor;
+    policy::MonitorError error;
+    error.counters = e.counters;
+    if (otherCounters_)
+        error.counters += otherCounters_(m.name);
+    error.targetActiveHere = recoveryTargetActive(m);
+    error.causedByTimeout = timedOut;
+    const auto step = policy::afterMonitorError(m, error);
+    if (step == policy::MonitorStep::None) {
+        if (e.noRecoveryReported)
+            return;
+        e.noRecoveryReported = true;
+        const QString why = timedOut && m.timeoutNoRecovery
+                                ? QStringLiteral("a timed-out check is not recovered (emergency/timeout/notrecovery)")
+                                : QStringLiteral("its recovery target %1 %2 is not active on this server")
+                                      .arg(m.relationType, m.relationName);
+        emit alert(AlertType::Warning, QStringLiteral("mon"), alert::MonitorRecovery,
+                   QStringLiteral("Monitor %1 detected an error (%2): no recovery: %3.").arg(m.name, detail, why));
+        return;
+    }
+    if (step == policy::MonitorStep::FinalAction && e.finalActionDone)
+        return; // still in error after its final action: shown, not repeated
+    auto counters = e.counters;
+    if (step == policy::MonitorStep::FinalAction)
+        e.finalActionDone = true;
+    if (step == policy::MonitorStep::Reactivate) {
+        ++counters.reactivations;
+        ++error.counters.reactivations;
+    } else if (step == policy::MonitorStep::Failover) {
+        ++counters.failovers;
+        ++error.counters.failovers;
+    }
+    setCounters(e, counters);
+    e.recovering = step;
+    e.recoveringSince.start();
     emit alert(AlertType::Error, QStringLiteral("mon"), alert::MonitorRecovery,
                QStringLiteral("Monitor %1 detected an error (%2): %3 of %4 %5 (reactivations %6/%7, "
                               "failovers %8/%9).")
-                   .arg(e.monitor.name, detail, policy::monitorStepName(step), e.monitor.relationType,
-                        e.monitor.relationName)
-                   .arg(e.counters.reactivations)
-                   .arg(e.monitor.restartThreshold)
-                   .arg(e.counters.failovers)
-                   .arg(e.monitor.failoverThreshold));
-    emit recoveryNeeded(e.monitor.name, step, detail);
+                   .arg(m.name, detail, policy::monitorStepName(step), m.relationType, m.relationName)
+                   .arg(error.counters.reactivations)
+                   .arg(m.restartThreshold)
+                   .arg(error.counters.failovers)
+                   .arg(m.failoverThreshold));
+    emit recoveryNeeded(m.name, step, detail);
+}
+
+void MonitorRunner::setCounters(Entry& e, const policy::MonitorCounters& counters) {
+    if (!counters.any())
+        e.finalActionDone = false;
+    if (e.counters == counters)
+        return;
+    e.counters = counters;
+    emit countersChanged(e.monitor.name, counters);
 }
 
 void MonitorRunner::setState(Entry& e, const QString& state, const QString& detail) {
@@ -191,6 +285,8 @@ void MonitorRunner::setState(Entry& e, const QString& state, const QString& deta
         return;
     const QString before = e.state;
     e.state = state;
+    if (state != QLatin1String("Error"))
+        e.noRecoveryReported = false;
     e.detail = detail;
     if (state == QLatin1String("Error"))
         emit alert(AlertType::Error, QStringLiteral("mon"), alert::MonitorError,
@@ -250,12 +346,20 @@ bool MonitorRunner::resume(const QString& name, QString* error) {
     return true;
 }
 
+void MonitorRunner::recoveryDone(const QString& name) {
+    for (auto& e : entries_)
+        if (e->monitor.name == name && e->recovering) {
+            e->recovering.reset();
+            e->failures = 0;
+        }
+}
+
 bool MonitorRunner::resetCounters(const QString& name, QString* error) {
     if (!name.isEmpty() && !find(name, error))
         return false;
     for (auto& e : entries_)
         if (name.isEmpty() || e->monitor.name == name) {
-            e->counters = {};
+            setCounters(*e, {});
             e->failures = 0;
         }
     return true;
@@ -270,14 +374,26 @@ QString MonitorRunner::stateOf(const QString& name) const {
 
 QJsonArray MonitorRunner::toJson() const {
     QJsonArray out;
-    for (const auto& e : entries_)
+    for (const auto& e : entries_) {
+        auto cluster = e->counters;
+        if (otherCounters_)
+            cluster += otherCounters_(e->monitor.name);
         out.append(QJsonObject{{"name", e->monitor.name},
                                {"type", e->monitor.type},
                                {"comment", e->monitor.comment},
                                {"state", started_ || e->suspended ? e->state : QStringLiteral("Unknown")},
                                {"detail", e->detail},
-                               {"reactivations", e->counters.reactivations},
-                               {"failovers", e->counters.failovers}});
+                               {"lastError", e->lastError},
+                               {"lastErrorAt", e->lastErrorAt.isValid()
+                                                   ? e->lastErrorAt.toString(Qt::ISODateWithMs)
+                                                   : QString()},
+                               {"timeouts", e->timeouts},
+                               // Counters as the next escalation sees them (every server's), and this server's.
+                               {"reactivations", cluster.reactivations},
+                               {"failovers", cluster.failovers},
+                               {"reactivationsHere", e->counters.reactivations},
+                               {"failoversHere", e->counters.failovers}});
+    }
     return out;
 }
 

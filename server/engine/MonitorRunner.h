@@ -28,6 +28,8 @@ class MonitorRunner : public QObject {
     Q_OBJECT
 public:
     using ResourceLookup = std::function<resources::ResourceDriver*(const QString& resource)>;
+    // The recovery the other servers did for a monitor (their published counters, summed).
+    using CounterLookup = std::function<policy::MonitorCounters(const QString& monitor)>;
 
     MonitorRunner(config::Paths paths, QString local, const config::ClusterConfig& config,
                   ResourceLookup resources, QObject* parent = nullptr);
@@ -37,9 +39,14 @@ public:
     void stop();
     // Resources active on this server now (for monitors that run while their target is active).
     void setActiveResources(const QSet<QString>& active);
+    void setOtherServersCounters(CounterLookup lookup) { otherCounters_ = std::move(lookup); }
     // Empty name: every monitor. False with `error` for an unknown monitor.
     bool suspend(const QString& name, QString* error);
     bool resume(const QString& name, QString* error);
+    // The recovery step asked for by recoveryNeeded() is over (reactivation done, group or
+    // resource stopped): checks resume. A failover ends when the target has left this server.
+    void recoveryDone(const QString& name);
+    // This server's counters (every server resets its own; see ClusterService).
     bool resetCounters(const QString& name, QString* error);
     // "Normal", "Error", "Warning", "Offline", "Suspended", "Unknown" (for mtw and the status).
     QString stateOf(const QString& name) const;
@@ -48,11 +55,16 @@ public:
 signals:
     void recoveryNeeded(const QString& monitor, lifeline::policy::MonitorStep step, const QString& reason);
     void alert(lifeline::engine::AlertType type, const QString& module, int id, const QString& message);
+    // This server's recovery counters of `monitor` changed (to publish with the group table).
+    void countersChanged(const QString& monitor, const lifeline::policy::MonitorCounters& counters);
 
 private:
     struct Entry;
     void tick(Entry& e);
-    void finished(Entry& e, monitors::CheckResult result, const QString& detail);
+    void finished(Entry& e, monitors::CheckResult result, const QString& detail, bool timedOut = false);
+    void escalate(Entry& e, const QString& detail, bool timedOut);
+    void setCounters(Entry& e, const policy::MonitorCounters& counters);
+    bool recoveryTargetActive(const config::Monitor& m) const;
     void setState(Entry& e, const QString& state, const QString& detail);
     bool running(const Entry& e) const;
     Entry* find(const QString& name, QString* error);
@@ -61,6 +73,7 @@ private:
     QString local_;
     const config::ClusterConfig& config_;
     ResourceLookup resources_;
+    CounterLookup otherCounters_;
     QList<std::shared_ptr<Entry>> entries_;
     QSet<QString> active_;
     bool started_ = false;

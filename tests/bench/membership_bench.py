@@ -14,7 +14,6 @@ rot. Use a build without sanitizers (installer/setup.sh builds one in build/) fo
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path

@@ -5,6 +5,8 @@ takes over; a check that hangs is reported as timed out and does not hold up oth
 a pulled public LAN cable fails over through miiw/ipw and, without them, does not (#4).
 The tests that move the group run under the ownership checker (50 ms sampling)."""
 
+import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,10 +18,14 @@ from lifeline_harness.ownership import OwnershipChecker
 from test_groups import APP_START, APP_STOP, CONTENT, PORT, Failover1, write_to_disk
 
 
-def make(cluster_factory, lifeline_program, build_dir, monitors_xml, extra_scripts=None):
+def make(cluster_factory, lifeline_program, build_dir, monitors_xml, extra_scripts=None, *, disks=1):
+    """failover1 on a 2-server cluster with `disks` shared disks (the group mounts disk 0);
+    `monitors_xml` is XML or a function of the cluster giving it. Nothing is started yet."""
     for p in ("lifelined", "clpmonctrl", "clpstat"):
         lifeline_program(p)
-    c = cluster_factory(2)
+    c = cluster_factory(2, shared_disks=disks)
+    if callable(monitors_xml):
+        monitors_xml = monitors_xml(c)
     fip = c.fip(1)
     mp = str(c.state_dir / "mnt" / "failover1")
     Path(mp).mkdir(parents=True, exist_ok=True)
@@ -41,8 +47,11 @@ def failover_plain(cluster_factory, lifeline_program, lifeline_build_dir):
 
 
 def resident_pid(c, server):
-    """pid of the exec resource's resident (the HTTP server) inside `server`."""
-    out = c.run(server, ["pgrep", "-f", f"http.server {PORT}"], check=False).stdout.split()
+    """pid of the exec resource's resident (the HTTP server) inside `server`: the servers share
+    the machine's pid namespace (and other runs may serve the same port), so only processes in
+    this server's network namespace count."""
+    out = c.run(server, ["sh", "-c", f'exec pgrep --ns $$ --nslist net -f "http.server {PORT}"'],
+                check=False).stdout.split()
     return int(out[0]) if out else None
 
 
@@ -108,7 +117,8 @@ def test_hung_check_times_out_and_others_go_on(cluster_factory, lifeline_program
               message="pidw1 stays Normal while genw1's checks hang")
     # Every hung check was killed with its process group: no pile of sleeping scripts (the
     # servers share the pid namespace: at most the current check of each of the two).
-    sleepers = c.run(1, ["pgrep", "-c", "-f", "sleep 60"], check=False).stdout.strip() or "0"
+    sleepers = c.run(1, ["sh", "-c", 'exec pgrep -c --ns $$ --nslist net -f "sleep 60"'],
+                     check=False).stdout.strip() or "0"
     assert int(sleepers) <= 2, sleepers
     r = l.clpmonctrl(1, "-s", "-m", "pidw1")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -152,3 +162,89 @@ def test_public_lan_cable_pulled_without_monitors_does_not_fail_over(failover_pl
     holds_for(lambda: l.group(2, "failover1").get("current") == "server1", 2.0,
               message="no failover without monitors")
     assert l.server_states(2).get("server1") == "Online"
+
+
+def recovery_steps(l, node, monitor):
+    """The escalation steps `node` took for `monitor`, in order, from its alert log."""
+    steps = []
+    for line in l.alerts(node):
+        marker = f"Monitor {monitor} detected an error"
+        if marker in line:
+            tail = line.split(marker, 1)[1]
+            steps.append("none" if ": no recovery:" in tail else tail.split("): ", 1)[1].split(" of ", 1)[0])
+    return steps
+
+
+def test_genw_escalation_two_restarts_one_failover_then_final_action(
+        cluster_factory, lifeline_program, lifeline_build_dir):
+    """A genw script that keeps failing, reactivation threshold 2 and failover threshold 1:
+    exactly 2 restarts on the owner, then 1 failover, then on the new owner - which adds up
+    the counters of every server - the final action (stop group), after the pre-action script.
+    The final action is not repeated; clpmonctrl -c resets the counters on every server."""
+    fail = "#!/bin/sh\nexit 1\n"
+    mons = monitor_xml("genw", "genw1", target="exec1", relation=("grp", "failover1"),
+                       interval_s=0.2, timeout_s=2, restart=2, fo=1, action=2,
+                       params="<path>genw.sh</path><sync>1</sync>",
+                       emergency_xml="<preaction><use>1</use><path>pre.sh</path></preaction>")
+    marks = Path(tempfile.mkdtemp(prefix="llh-preaction-")) / "pre.log"
+    scripts = {"monitor.s/genw1/genw.sh": fail,
+               "monitor.s/genw1/pre.sh":
+                   f'#!/bin/sh\necho "$CLP_SERVERNAME $CLP_MONITORNAME $CLP_ACTION" >> {marks}\n'}
+    c, l, g = make(cluster_factory, lifeline_program, lifeline_build_dir, mons, scripts)
+    with OwnershipChecker(c, fips=[g.fip]):
+        l.start_all()
+        l.wait_all_online()
+        l.wait_alert(2, "final-action of grp failover1", timeout=30)
+        wait_until(lambda: l.group(1, "failover1").get("state") == "Offline" and
+                   l.group(2, "failover1").get("state") == "Offline", 10, message="the group is stopped")
+    assert recovery_steps(l, 1, "genw1") == ["reactivate", "reactivate", "failover"]
+    assert recovery_steps(l, 2, "genw1") == ["final-action"]
+    assert "(reactivations 2/2, failovers 1/1)" in l.wait_alert(2, "final-action of grp failover1")
+    assert marks.read_text().splitlines() == ["server2 genw1 Stop group"]
+    l.wait_alert(2, "Monitor genw1: the pre-action script ended with code 0")
+    # Counters as every server sees them, then reset from one server for all.
+    mon1 = next(m for m in l.status(1)["monitors"] if m["name"] == "genw1")
+    assert (mon1["reactivations"], mon1["failovers"]) == (2, 1), mon1
+    assert (mon1["reactivationsHere"], mon1["failoversHere"]) == (2, 1), mon1
+    r = l.clpmonctrl(1, "-c", "-m", "genw1")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    def counts(node):
+        m = next(m for m in l.status(node)["monitors"] if m["name"] == "genw1")
+        return m["reactivations"], m["failovers"]
+    wait_until(lambda: counts(1) == (0, 0) and counts(2) == (0, 0), 5, message="counters reset everywhere")
+
+
+def test_timeout_settings_and_servers_of_a_monitor(cluster_factory, lifeline_program, lifeline_build_dir):
+    """emergency/timeout: a hung check is an error at once (notreconfirmation, despite retry 5)
+    and is not recovered (notrecovery): the group stays. A monitor limited to server2 is
+    Offline on server1. clpstat --mon NAME --detail shows the runtime state."""
+    hang = "#!/bin/sh\nexec sleep 60\n"
+    mons = (monitor_xml("genw", "genw1", relation=("grp", "failover1"), interval_s=0.2, timeout_s=0.3,
+                        retry=5, restart=1, fo=1, params="<path>genw.sh</path><sync>1</sync>",
+                        emergency_xml="<timeout><notreconfirmation><use>1</use></notreconfirmation>"
+                                      "<notrecovery><use>1</use></notrecovery></timeout>") +
+            monitor_xml("ipw", "ipw1", interval_s=0.2, timeout_s=1, servers=("server2",),
+                        params='<list id="0"><ip>198.18.0.254</ip></list>'))
+    c, l, g = make(cluster_factory, lifeline_program, lifeline_build_dir, mons,
+                   {"monitor.s/genw1/genw.sh": hang})
+    l.start_all()
+    l.wait_all_online()
+    g.on("server1")
+    wait_until(lambda: monitors_of(l.status(1)).get("genw1") == "Error", 3,
+               message="genw1 in error after its first timed-out check")
+    l.wait_alert(1, "no recovery: a timed-out check is not recovered")
+    wait_until(lambda: monitors_of(l.status(2)).get("ipw1") == "Normal", 5, message="ipw1 runs on server2")
+    assert monitors_of(l.status(1)).get("ipw1") == "Offline"
+    holds_for(lambda: l.group(1, "failover1").get("current") == "server1", 1.0,
+              message="no recovery of a timed-out check")
+    assert not any("reactivate of grp" in a for a in l.alerts(1))
+    out = l.clpstat(1, "--mon", "genw1", "--detail").stdout
+    assert re.search(r"^    Do Not Execute Recovery Action at Timeout Occurrence +: On$", out, re.M), out
+    assert any(line.split(":")[0].strip() == "Status" and line.rstrip().endswith("Error")
+               for line in out.splitlines()), out
+    timed_out = next(line for line in out.splitlines() if line.startswith("    Timed-out Checks"))
+    assert int(timed_out.rsplit(":", 1)[1]) >= 1, out
+    assert "the check timed out" in next(line for line in out.splitlines() if line.startswith("    Last Error "))
+    out2 = l.clpstat(1, "--mon", "ipw1", "--detail").stdout
+    assert any(line.startswith("    Servers") and line.rstrip().endswith(": server2") for line in out2.splitlines()), out2

@@ -28,10 +28,13 @@ private slots:
             m.relationType = c["relation"].toString();
             m.restartThreshold = c["restart"].toInt(m.restartThreshold);
             m.failoverThreshold = c["fo"].toInt(m.failoverThreshold);
-            MonitorCounters n;
-            n.reactivations = c["reactivations"].toInt();
-            n.failovers = c["failovers"].toInt();
-            actual.insert(c["name"].toString(), monitorStepName(afterMonitorError(m, n)));
+            m.timeoutNoRecovery = c["notrecovery"].toBool();
+            MonitorError e;
+            e.counters.reactivations = c["reactivations"].toInt();
+            e.counters.failovers = c["failovers"].toInt();
+            e.targetActiveHere = c["activeHere"].toBool(true);
+            e.causedByTimeout = c["timeout"].toBool();
+            actual.insert(c["name"].toString(), monitorStepName(afterMonitorError(m, e)));
         }
         lifeline::testutil::compareGoldenWords(actual, kDir + "/expected.json");
     }

@@ -20,9 +20,11 @@ from ._util import wait_until
 
 def cluster_xml(c, *, name="cluster", interval_ms=100, timeout_ms=1000, syncwait_s=5,
                 npaction=4, ping=True, lans=("interconnect", "public"), groups_xml="",
-                resources_xml="", monitors_xml="", extra_cluster_xml="") -> str:
+                resources_xml="", monitors_xml="", extra_cluster_xml="", server_devices=None,
+                heartbeats_xml="") -> str:
     """A clp.conf for every server of `c`: one lanhb per LAN (interconnect first), pingnp on
-    the ping target when `ping`."""
+    the ping target when `ping`. `server_devices(node)` may add `<device>` elements to each
+    server and `heartbeats_xml` more heartbeat resources (with their `<types name=.../>`)."""
     servers = []
     for n in c.nodes:
         devices = "".join(
@@ -30,6 +32,8 @@ def cluster_xml(c, *, name="cluster", interval_ms=100, timeout_ms=1000, syncwait
             for i, lan in enumerate(lans))
         if ping:
             devices += '<device id="10200"><type>ping</type><info>1</info></device>'
+        if server_devices:
+            devices += server_devices(n)
         servers.append(f'<server name="{n.name}"><priority>{n.index - 1}</priority>{devices}</server>')
     hbs = "".join(f'<lanhb name="lanhb{i + 1}"><priority>{i}</priority><device>{i}</device></lanhb>'
                   for i in range(len(lans)))
@@ -47,7 +51,7 @@ def cluster_xml(c, *, name="cluster", interval_ms=100, timeout_ms=1000, syncwait
     <networkpartition><npaction>{npaction}</npaction></networkpartition>{extra_cluster_xml}
   </cluster>
   {''.join(servers)}
-  <heartbeat><types name="lanhb"/>{hbs}</heartbeat>
+  <heartbeat><types name="lanhb"/>{hbs}{heartbeats_xml}</heartbeat>
   {np}
   {groups_xml}
   <resource>{resources_xml}</resource>
@@ -256,17 +260,21 @@ def exec_xml(name: str, *, sync: bool = True, start_timeout_s: float = 5, stop_t
 
 def monitor_xml(type_: str, name: str, *, target: str = "", relation=("cls", "LocalServer"),
                 interval_s: float = 0.2, timeout_s: float = 1, retry: int = 0, restart=None,
-                fo=None, action=None, params: str = "") -> str:
-    """A <TYPE name=NAME> monitor: polling, relation (recovery target), thresholds, action."""
+                fo=None, action=None, params: str = "", emergency_xml: str = "",
+                servers=()) -> str:
+    """A <TYPE name=NAME> monitor: polling, relation (recovery target), thresholds, action;
+    `emergency_xml` goes inside <emergency> (preaction, timeout), `servers` limits where it runs."""
     threshold = "".join(f"<{k}>{v}</{k}>" for k, v in (("restart", restart), ("fo", fo)) if v is not None)
     emergency = (f"<threshold>{threshold}</threshold>" if threshold else "") + \
-        (f"<action>{action}</action>" if action is not None else "")
+        (f"<action>{action}</action>" if action is not None else "") + emergency_xml
+    servers_xml = "".join(f'<server name="{n}"/>' for n in servers)
     return (f'<types name="{type_}"/><{type_} name="{name}"><comment/>'
             f'{f"<target>{target}</target>" if target else ""}'
             f'<relation><type>{relation[0]}</type><name>{relation[1]}</name></relation>'
             f'<polling><interval>{interval_s}</interval><timeout>{timeout_s}</timeout>'
             f'<reconfirmation>{retry}</reconfirmation></polling>'
             f'{f"<emergency>{emergency}</emergency>" if emergency else ""}'
+            f'{servers_xml}'
             f'<parameters>{params}</parameters></{type_}>')
 
 

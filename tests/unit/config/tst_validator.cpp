@@ -276,6 +276,49 @@ const QList<Case>& cases() {
          },
          "error: heartbeat \"diskhb1\": device /dev/loop7p1 of server \"server1\" is also used by "
          "monitor \"diskw1\"; a disk heartbeat needs a partition of its own"},
+        {"two disk heartbeats on one partition",
+         [](QDomElement r) {
+             append(r.firstChildElement("heartbeat"),
+                    "<diskhb name=\"diskhb2\"><priority>3</priority><device>300</device></diskhb>");
+         },
+         "error: heartbeat \"diskhb2\": device /dev/loop7p1 of server \"server1\" is also used by "
+         "heartbeat \"diskhb1\"; a disk heartbeat needs a partition of its own"},
+        {"disk heartbeat device named by file system UUID",
+         [](QDomElement r) {
+             setText(named(r, "server", "server1").lastChildElement("device").previousSiblingElement("device"),
+                     "info", "UUID=0a1b-2c3d");
+         },
+         "error: server \"server1\" / device 300: \"UUID=0a1b-2c3d\" names a file system, and a "
+         "disk heartbeat partition has none: give its path (/dev/sdb2, /dev/disk/by-id/..., "
+         "/dev/disk/by-path/...)"},
+        {"com heartbeat on three servers",
+         [](QDomElement r) {
+             for (const char* server : {"server1", "server2"})
+                 append(named(r, "server", server),
+                        "<device id=\"400\"><type>com</type><info>/dev/ttyS0</info></device>");
+             append(r, "<server name=\"server3\"><priority>2</priority>"
+                       "<device id=\"0\"><type>lan</type><info>198.18.0.13</info></device>"
+                       "<device id=\"1\"><type>lan</type><info>198.19.0.13/24</info></device>"
+                       "<device id=\"300\"><type>disk</type><info>/dev/loop7p1</info></device>"
+                       "<device id=\"10200\"><type>ping</type><info>1</info></device>"
+                       "<device id=\"400\"><type>com</type><info>/dev/ttyS0</info></device>"
+                       "</server>");
+             append(r.firstChildElement("heartbeat"),
+                    "<comhb name=\"comhb1\"><priority>3</priority><device>400</device></comhb>");
+         },
+         "error: heartbeat \"comhb1\": device 400 is defined on 3 servers (server1, server2, "
+         "server3); a COM heartbeat links exactly two servers"},
+        {"com heartbeat speed not a baud rate",
+         [](QDomElement r) {
+             for (const char* server : {"server1", "server2"})
+                 append(named(r, "server", server),
+                        "<device id=\"400\"><type>com</type><info>/dev/ttyS0</info></device>");
+             append(r.firstChildElement("heartbeat"),
+                    "<comhb name=\"comhb1\"><priority>3</priority><device>400</device>"
+                    "<parameters><speed>12345</speed></parameters></comhb>");
+         },
+         "error: heartbeat \"comhb1\" / parameters/speed: \"12345\" is not one of 1200, 2400, "
+         "4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600"},
         {"act retry out of range",
          [](QDomElement r) { setText(resourceElement(r, "exec", "exec1"), "act/retry", "100"); },
          "error: group \"failover1\" / resource \"exec1\" / act/retry: 100 is out of range (0 to "
@@ -304,6 +347,15 @@ const QList<Case>& cases() {
         {"recovery resource undefined",
          [](QDomElement r) { setText(monitorElement(r, "fipw", "fipw1"), "relation/name", "fip9"); },
          "error: monitor \"fipw1\" / relation: recovery target resource \"fip9\" is not defined"},
+        {"monitor server undefined",
+         [](QDomElement r) {
+             auto m = monitorElement(r, "fipw", "fipw1");
+             auto s = m.ownerDocument().createElement("server");
+             s.setAttribute("name", "server9");
+             m.appendChild(s);
+         },
+         "error: monitor \"fipw1\" / server \"server9\": server \"server9\" is not defined; a monitor "
+         "runs only on servers of the cluster"},
         {"recovery type unknown",
          [](QDomElement r) { setText(monitorElement(r, "fipw", "fipw1"), "relation/type", "node"); },
          "error: monitor \"fipw1\" / relation/type: \"node\" is not one of cls, grp, rsc"},

@@ -117,7 +117,7 @@ void TstProcessMonitors::genwMissingScriptIsError() {
 }
 
 void TstProcessMonitors::genwTimeoutKillsScript() {
-    // Without a cancel() from the scheduler, the monitor timeout still ends the run.
+    // Without a cancel() from the scheduler, the backstop (monitor timeout + 1 s) still ends the run.
     auto context = genwContext(QStringLiteral("genwslow"), "sleep 300");
     context.monitor.timeoutMs = 400;
     GenericMonitor d(context);

@@ -141,6 +141,26 @@ private slots:
         QVERIFY(text.contains("start.sh exited with code 0"));
     }
 
+    // lifelined blocks SIGTERM/SIGINT for its signalfd: a script must not inherit that,
+    // or SIGTERM (a stop.sh's kill, the unmount escalation) could never stop what it starts.
+    void scriptStartsWithDefaultSignals() {
+        sigset_t blocked, previous;
+        sigemptyset(&blocked);
+        sigaddset(&blocked, SIGTERM);
+        sigaddset(&blocked, SIGINT);
+        QVERIFY(::sigprocmask(SIG_BLOCK, &blocked, &previous) == 0);
+        const QString name = newName();
+        writeScript(name, QStringLiteral("start.sh"),
+                    "grep -E '^Sig(Blk|Ign):' /proc/self/status > \"$LIFELINE_ROOT/" + name.toUtf8() +
+                        ".sig\"");
+        auto r = make(name);
+        const Result res = activate(*r);
+        ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+        QVERIFY2(res.ok, qPrintable(res.reason));
+        const QByteArray sig = readFile(root() + QLatin1Char('/') + name + QStringLiteral(".sig"));
+        QVERIFY2(sig.contains("SigBlk:\t0000000000000000"), sig.constData());
+    }
+
     void exitOneFails() {
         const QString name = newName();
         writeScript(name, QStringLiteral("start.sh"), "exit 1");
