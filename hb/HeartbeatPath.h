@@ -14,6 +14,12 @@ struct PathContext {
     const config::ClusterConfig& config;
     const config::Heartbeat& heartbeat;
     QString localServer;
+
+    // "heartbeat "NAME" on server "SERVER": WHAT": the form of every set-up error.
+    QString setupError(const QString& what) const;
+    // This server's device of the heartbeat, which must be of `type` (lan, disk, com);
+    // nullptr with the reason in `why` otherwise.
+    const config::Device* localDevice(const QString& type, QString* why) const;
 };
 
 // One configured heartbeat resource (lanhb1, diskhb1, ...) as a transport: it carries opaque
@@ -49,6 +55,19 @@ signals:
     // `source` describes where it came from (an address); `peer` is the peer of this path the
     // source belongs to, or empty when it belongs to none.
     void datagramReceived(const QByteArray& datagram, const QString& source, const QString& peer);
+    // The open transport stopped working (an I/O error, a lost device): `message` names the
+    // device and the reason. Emitted once when the failure starts (the driver keeps retrying by
+    // itself and delivers nothing meanwhile), and transportRecovered() once when it works again.
+    // The owner reports the failure (HeartbeatManager: pathError); the peers on this path then
+    // time out as for any silent path.
+    void transportFailed(const QString& message);
+    void transportRecovered();
+    // The kernel of `peer` answered on the connection `source` (the same string as the
+    // datagrams that came by it) `ackAgeMs` ago, whether or not its process runs (lankhb: the
+    // last TCP ACK). Emitted from readPending() after the datagrams. Proof of life only for a
+    // source that carried an accepted packet of the peer's current incarnation (the owner
+    // checks that: anybody can open a connection).
+    void kernelAlive(const QString& peer, const QString& source, qint64 ackAgeMs);
 
 protected:
     void setErrorString(const QString& error) { error_ = error; }

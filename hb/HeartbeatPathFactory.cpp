@@ -1,5 +1,8 @@
 #include "HeartbeatPathFactory.h"
 
+#include "ComHeartbeat.h"
+#include "DiskHeartbeat.h"
+#include "KernelLanHeartbeat.h"
 #include "LanHeartbeat.h"
 
 namespace lifeline::hb {
@@ -11,9 +14,12 @@ struct Registration {
     HeartbeatPathFactory::Creator create;
 };
 
-// One line per heartbeat type (lankhb, diskhb and comhb come with their drivers).
+// One line per heartbeat type.
 const Registration kRegistrations[] = {
     {"lanhb", &LanHeartbeat::create},
+    {"comhb", &ComHeartbeat::create},
+    {"diskhb", &DiskHeartbeat::create},
+    {"lankhb", &KernelLanHeartbeat::create},
 };
 
 const Registration* find(const QString& type) {

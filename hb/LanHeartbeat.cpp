@@ -10,18 +10,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcLan, "lifeline.hb.lan", QtInfoMsg)
 
-QString endpoint(const QHostAddress& address, quint16 port) {
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                             ? QStringLiteral("[%1]").arg(address.toString())
-                             : address.toString();
-    return QStringLiteral("%1:%2").arg(host).arg(port);
-}
-
-QString setupError(const PathContext& context, const QString& what) {
-    return QStringLiteral("heartbeat \"%1\" on server \"%2\": %3")
-        .arg(context.heartbeat.name, context.localServer, what);
-}
-
 } // namespace
 
 LanHeartbeat::LanHeartbeat(const QString& name, const QHostAddress& localAddress, quint16 port,
@@ -40,33 +28,24 @@ QHostAddress LanHeartbeat::deviceAddress(const QString& info) {
     return address;
 }
 
-std::unique_ptr<HeartbeatPath> LanHeartbeat::create(const PathContext& context, QString* error) {
-    const auto fail = [&](const QString& what) -> std::unique_ptr<HeartbeatPath> {
-        if (error)
-            *error = setupError(context, what);
-        return nullptr;
-    };
-    const config::Server* local = context.config.server(context.localServer);
-    if (!local)
-        return fail(QStringLiteral("the server is not in the configuration"));
-    const int deviceId = context.heartbeat.deviceId;
-    const config::Device* device = local->device(deviceId);
-    if (!device)
-        return fail(
-            QStringLiteral("the server has no device %1, so it is not on this path").arg(deviceId));
-    if (device->type != QLatin1String("lan"))
-        return fail(
-            QStringLiteral("device %1 is of type \"%2\", not lan").arg(deviceId).arg(device->type));
-    const QHostAddress address = deviceAddress(device->info);
-    if (address.isNull())
-        return fail(QStringLiteral("device %1 has no valid address (\"%2\")")
-                        .arg(deviceId)
-                        .arg(device->info));
-    const int port = context.config.cluster.heartbeatPort;
-    if (port < 1 || port > 65535)
-        return fail(QStringLiteral("heartbeat port %1 is out of range").arg(port));
+QString LanHeartbeat::endpoint(const QHostAddress& address, quint16 port) {
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QStringLiteral("[%1]").arg(address.toString())
+                             : address.toString();
+    return QStringLiteral("%1:%2").arg(host).arg(port);
+}
 
-    QMap<QString, QHostAddress> peers;
+bool LanHeartbeat::lanAddresses(const PathContext& context, Addresses* out, QString* error) {
+    const int deviceId = context.heartbeat.deviceId;
+    QString why;
+    const config::Device* device = context.localDevice(QStringLiteral("lan"), &why);
+    if (device && (out->local = deviceAddress(device->info)).isNull())
+        why = QStringLiteral("device %1 has no valid address (\"%2\")").arg(deviceId).arg(device->info);
+    if (!why.isEmpty()) {
+        if (error)
+            *error = context.setupError(why);
+        return false;
+    }
     for (const auto& server : context.config.servers) {
         if (server.name == context.localServer)
             continue;
@@ -74,18 +53,31 @@ std::unique_ptr<HeartbeatPath> LanHeartbeat::create(const PathContext& context, 
         if (!peerDevice || peerDevice->type != QLatin1String("lan"))
             continue; // that server is not on this path
         const QHostAddress peerAddress = deviceAddress(peerDevice->info);
-        if (peerAddress.isNull()) {
-            qCWarning(lcLan).noquote() << setupError(
-                context, QStringLiteral("server \"%1\" device %2 has no valid address (\"%3\"); "
-                                        "it is left out of this path")
-                             .arg(server.name)
-                             .arg(deviceId)
-                             .arg(peerDevice->info));
+        if (peerAddress.isNull() || peerAddress.protocol() != out->local.protocol()) {
+            qCWarning(lcLan).noquote() << context.setupError(
+                QStringLiteral("server \"%1\" device %2 has no usable address (\"%3\"); it is left out "
+                               "of this path")
+                    .arg(server.name)
+                    .arg(deviceId)
+                    .arg(peerDevice->info));
             continue;
         }
-        peers.insert(server.name, peerAddress);
+        out->peers.insert(server.name, peerAddress);
     }
-    return std::make_unique<LanHeartbeat>(context.heartbeat.name, address, quint16(port), peers);
+    return true;
+}
+
+std::unique_ptr<HeartbeatPath> LanHeartbeat::create(const PathContext& context, QString* error) {
+    Addresses lan;
+    if (!lanAddresses(context, &lan, error))
+        return nullptr;
+    const int port = context.config.cluster.heartbeatPort;
+    if (port < 1 || port > 65535) {
+        if (error)
+            *error = context.setupError(QStringLiteral("heartbeat port %1 is out of range").arg(port));
+        return nullptr;
+    }
+    return std::make_unique<LanHeartbeat>(context.heartbeat.name, lan.local, quint16(port), lan.peers);
 }
 
 QString LanHeartbeat::localEndpoint() const {

@@ -29,6 +29,16 @@ public:
     static std::unique_ptr<HeartbeatPath> create(const PathContext& context, QString* error);
     // The address of a lan device's info "a.b.c.d" or "a.b.c.d/len"; null when invalid.
     static QHostAddress deviceAddress(const QString& info);
+    // "198.19.0.11:29002", "[fe80::1]:29002".
+    static QString endpoint(const QHostAddress& address, quint16 port);
+    // The addresses of a LAN path (lanhb, lankhb): this server's on the heartbeat's device and
+    // every peer's on the same device id (a peer without a usable one is left out, with a
+    // warning). False with a set-up error when this server's own is missing or invalid.
+    struct Addresses {
+        QHostAddress local;
+        QMap<QString, QHostAddress> peers;
+    };
+    static bool lanAddresses(const PathContext& context, Addresses* out, QString* error);
 
     QString type() const override { return QStringLiteral("lanhb"); }
     QStringList peers() const override { return peers_.keys(); }

@@ -75,6 +75,14 @@ HeartbeatManager::HeartbeatManager(const config::ClusterConfig& config, const QS
         connect(path.get(), &hb::HeartbeatPath::datagramReceived, this,
                 [this, index](const QByteArray& datagram, const QString& source,
                               const QString& peer) { onDatagram(index, datagram, source, peer); });
+        connect(path.get(), &hb::HeartbeatPath::transportFailed, this,
+                [this, index](const QString& message) { onTransportFailed(index, message); });
+        connect(path.get(), &hb::HeartbeatPath::transportRecovered, this,
+                [this, index] { onTransportRecovered(index); });
+        connect(path.get(), &hb::HeartbeatPath::kernelAlive, this,
+                [this, index](const QString& peer, const QString& source, qint64 ackAgeMs) {
+                    onKernelAlive(index, peer, source, ackAgeMs);
+                });
         PathSlot slot;
         slot.path = path.release();
         slot.inbox = std::make_unique<hb::HeartbeatInbox>(clusterName_, key_, &gate_);
@@ -220,6 +228,9 @@ void HeartbeatManager::stopHere(bool graceful) {
     for (auto& slot : paths_) {
         slot.path->close();
         slot.open = false;
+        if (slot.failing)
+            slot.error.clear();
+        slot.failing = false;
     }
     running_ = false;
     qCInfo(lcMembership).noquote()
@@ -328,6 +339,7 @@ void HeartbeatManager::onDatagram(size_t index, const QByteArray& datagram, cons
                                      packet.sequence, packet.leaving(), now, &current);
             applyLocked(events);
             if (current) {
+                slot.provenSources.insert(packet.senderName, {source, packet.incarnation});
                 PeerInfo& info = peerInfo_[packet.senderName];
                 announcement.peer = packet.senderName;
                 if (!info.hashAnnounced || info.configHash != packet.configHash) {
@@ -359,6 +371,58 @@ void HeartbeatManager::noteRejected(size_t index, Verdict verdict, const QString
     qCWarning(lcMembership).noquote()
         << QStringLiteral("%1: dropped a datagram from %2: %3 (further ones are only counted)")
                .arg(slot.path->name(), source, describe(verdict));
+}
+
+void HeartbeatManager::onTransportFailed(size_t index, const QString& message) {
+    bool first = false;
+    QString name;
+    {
+        QMutexLocker lock(&mutex_);
+        PathSlot& slot = paths_[index];
+        if (!running_ || !slot.open)
+            return;
+        first = !slot.failing;
+        slot.failing = true;
+        slot.error = message; // shown in the status while it lasts
+        name = slot.path->name();
+    }
+    // Once per failure: a persistent error must not flood the alerts.
+    if (!first) {
+        qCDebug(lcMembership).noquote() << message;
+        return;
+    }
+    qCWarning(lcMembership).noquote()
+        << message << "(the path delivers nothing until it works again; the other paths go on)";
+    emit pathError(name, message);
+}
+
+void HeartbeatManager::onTransportRecovered(size_t index) {
+    QString name;
+    {
+        QMutexLocker lock(&mutex_);
+        PathSlot& slot = paths_[index];
+        if (!slot.failing)
+            return;
+        slot.failing = false;
+        slot.error.clear();
+        name = slot.path->name();
+    }
+    qCInfo(lcMembership).noquote() << QStringLiteral("%1: the transport works again").arg(name);
+}
+
+void HeartbeatManager::onKernelAlive(size_t index, const QString& peer, const QString& source,
+                                     qint64 ackAgeMs) {
+    const auto now = Clock::now();
+    QMutexLocker lock(&mutex_);
+    if (!running_)
+        return;
+    PathSlot& slot = paths_[index];
+    const auto proven = slot.provenSources.constFind(peer);
+    if (proven == slot.provenSources.cend() || proven->first != source)
+        return; // this connection never carried a packet of the peer (or another one did since)
+    // Only ever extends a Normal path (MembershipTracker::keepAlive): no event comes of it.
+    tracker_->keepAlive(peer, slot.path->name(), proven->second,
+                        now - std::chrono::milliseconds(std::max<qint64>(0, ackAgeMs)));
 }
 
 void HeartbeatManager::applyLocked(const QList<MembershipEvent>& events) {
@@ -456,7 +520,7 @@ MembershipSnapshot HeartbeatManager::snapshot() const {
         path.peers = slot.path->peers();
         path.open = slot.open;
         path.error = slot.error;
-        path.localNormal = slot.open && tracker_->localPathNormal(path.name);
+        path.localNormal = slot.open && !slot.failing && tracker_->localPathNormal(path.name);
         path.counters = slot.inbox->counters();
         snap.paths << path;
     }

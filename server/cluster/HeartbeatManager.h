@@ -93,7 +93,8 @@ signals:
     void peerConfigHash(const QString& peer, const QByteArray& hash);
     // The peer's HeartbeatPacket::State, when first heard after it came up or when it changes.
     void peerStateChanged(const QString& peer, int state);
-    // A path could not be opened (the message names the address and port).
+    // A path could not be opened (the message names the address and port), or an open path's
+    // transport failed (hb::HeartbeatPath::transportFailed: once per failure, not per retry).
     void pathError(const QString& path, const QString& message);
 
 private:
@@ -102,8 +103,12 @@ private:
         std::unique_ptr<hb::HeartbeatInbox> inbox;
         bool open = false;
         QString error;
+        bool failing = false; // the open transport reported a failure and has not recovered
         Clock::time_point nextOpenAttempt;
         QList<hb::HeartbeatInbox::Verdict> warned; // rejections already logged once
+        // Per peer: the source (connection) and incarnation of its last current packet on this
+        // path; only that source's kernelAlive counts (anybody can open a connection).
+        QHash<QString, std::pair<QString, quint64>> provenSources;
     };
     struct PeerInfo {
         QByteArray configHash;
@@ -128,6 +133,9 @@ private:
     void onDatagram(size_t index, const QByteArray& datagram, const QString& source,
                     const QString& peer);
     void noteRejected(size_t index, hb::HeartbeatInbox::Verdict verdict, const QString& source);
+    void onTransportFailed(size_t index, const QString& message);
+    void onTransportRecovered(size_t index);
+    void onKernelAlive(size_t index, const QString& peer, const QString& source, qint64 ackAgeMs);
     // Under the mutex: the bookkeeping the events imply.
     void applyLocked(const QList<MembershipEvent>& events);
     void emitAll(const QList<MembershipEvent>& events, const PeerAnnouncement& announcement);

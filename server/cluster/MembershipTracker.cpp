@@ -1,5 +1,7 @@
 #include "MembershipTracker.h"
 
+#include <algorithm>
+
 namespace lifeline::cluster {
 
 QString describe(PeerStatus status) {
@@ -109,6 +111,19 @@ QList<MembershipEvent> MembershipTracker::heard(const QString& peerName, const Q
     return events;
 }
 
+bool MembershipTracker::keepAlive(const QString& peerName, const QString& path, quint64 incarnation,
+                                  Clock::time_point at) {
+    const auto it = peers_.find(peerName);
+    if (it == peers_.end() || it->incarnation != incarnation)
+        return false;
+    const auto state = it->paths.find(path);
+    if (state == it->paths.end() || state->status != PathStatus::Normal)
+        return false;
+    if (!state->keptAlive || at > *state->keptAlive)
+        state->keptAlive = at;
+    return true;
+}
+
 QList<MembershipEvent> MembershipTracker::expire(Clock::time_point now) {
     QList<MembershipEvent> events;
     const bool startTimedOut = now - start_ >= timeout_;
@@ -119,9 +134,13 @@ QList<MembershipEvent> MembershipTracker::expire(Clock::time_point now) {
             auto state = peer.paths.find(path);
             if (state == peer.paths.end())
                 continue;
-            const bool silent = state->status == PathStatus::Normal
-                                    ? now - *state->lastHeard >= timeout_
-                                    : state->status == PathStatus::Unknown && startTimedOut;
+            bool silent = state->status == PathStatus::Unknown && startTimedOut;
+            if (state->status == PathStatus::Normal) {
+                // Heard, or kept alive by the peer's kernel, at the later of the two.
+                const auto proof =
+                    std::max(*state->lastHeard, state->keptAlive.value_or(*state->lastHeard));
+                silent = now - proof >= timeout_;
+            }
             if (silent)
                 setPath(peerName, peer, path, PathStatus::Offline, events);
             anyNormal = anyNormal || state->status == PathStatus::Normal;

@@ -75,6 +75,13 @@ public:
     QList<MembershipEvent> heard(const QString& peer, const QString& path, quint64 incarnation,
                                  quint64 sequence, bool leaving, Clock::time_point now,
                                  bool* current = nullptr);
+    // The peer's kernel answered on `path` at `at` (lankhb: a TCP ACK on the connection that
+    // carried an accepted packet of `incarnation`): keeps a Normal path Normal as a packet would,
+    // while the peer's process may be stalled (userw decides about that). It never brings an
+    // Offline or Unknown path back, nor a Down peer up: that takes a packet. False when it did
+    // not count (another incarnation, a path that is not Normal, an unknown peer or path).
+    bool keepAlive(const QString& peer, const QString& path, quint64 incarnation,
+                   Clock::time_point at);
     // Applies the timeout; call often (the detection delay is at most the time between calls).
     QList<MembershipEvent> expire(Clock::time_point now);
 
@@ -99,6 +106,7 @@ private:
     struct PathState {
         PathStatus status = PathStatus::Unknown;
         std::optional<Clock::time_point> lastHeard;
+        std::optional<Clock::time_point> keptAlive; // keepAlive(); the timeout runs from the later
     };
     struct Peer {
         PeerStatus status = PeerStatus::Unknown;

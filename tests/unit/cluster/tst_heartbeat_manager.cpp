@@ -222,13 +222,13 @@ private slots:
 
     void setUpFromTheConfiguration() {
         auto config = makeConfig(port_);
-        config.heartbeats << config::Heartbeat{"lankhb", "lankhb1", 2, 0}
+        config.heartbeats << config::Heartbeat{"nosuchhb", "nosuchhb1", 2, 0}
                           << config::Heartbeat{"diskhb", "diskhb1", 3, 7}
                           << config::Heartbeat{"lanhb", "lanhb3", 4, 9};
         config.servers[1].devices << config::Device{9, "lan", "127.0.3.12"};
         HeartbeatManager node1(config, "node1", kKey, kHash, 1);
         const auto issues = node1.setupIssues().join('\n');
-        QVERIFY2(issues.contains("lankhb1") && issues.contains("diskhb1") &&
+        QVERIFY2(issues.contains("nosuchhb1") && issues.contains("diskhb1") &&
                      issues.contains("not supported yet"),
                  qPrintable(issues));
         QVERIFY2(issues.contains("lanhb3") && issues.contains("no device 9"), qPrintable(issues));
@@ -248,7 +248,7 @@ private slots:
         QCOMPARE(node1.snapshot().timeoutRatio, 2.0);
 
         HeartbeatManager node2(config, "node2", kKey, kHash, 1);
-        QVERIFY(node2.setupIssues().join('\n').contains("type lankhb is not supported yet"));
+        QVERIFY(node2.setupIssues().join('\n').contains("type nosuchhb is not supported yet"));
         QCOMPARE(node2.snapshot().paths.size(), 3);
         QCOMPARE(node2.snapshot().paths[2].peers, QStringList()); // lanhb3: nobody else has it
     }

@@ -178,6 +178,47 @@ private slots:
         QCOMPARE(text(tracker.expire(kT0 + 999ms)),
                  QString("s2 hb1 offline, s2 hb2 offline, down s2, s3 hb1 offline, down s3"));
     }
+
+    // lankhb: the peer's kernel still ACKs while its process is stopped.
+    void kernelAnswersKeepANormalPathNormal() {
+        auto tracker = makeTracker();
+        tracker.heard("s2", "hb1", 7, 1, false, kT0);
+        tracker.heard("s2", "hb2", 7, 1, false, kT0);
+        QVERIFY(tracker.keepAlive("s2", "hb2", 7, kT0 + 400ms));
+        QVERIFY(tracker.keepAlive("s2", "hb2", 7, kT0 + 300ms)); // older: counts, changes nothing
+        QCOMPARE(text(tracker.expire(kT0 + 500ms)),
+                 QString("s2 hb1 offline, s3 hb1 offline, down s3 never heard"));
+        QCOMPARE(tracker.peerStatus("s2"), PeerStatus::Up);
+        QCOMPARE(tracker.lastHeard("s2", "hb2"), kT0); // the last packet, not the last answer
+        QVERIFY(tracker.keepAlive("s2", "hb2", 7, kT0 + 850ms));
+        QCOMPARE(text(tracker.expire(kT0 + 1349ms)), QString());
+        // The proof is as old as the answer, not as its report.
+        QCOMPARE(text(tracker.expire(kT0 + 1350ms)), QString("s2 hb2 offline, down s2"));
+    }
+
+    void kernelAnswersNeverReviveNorCountForAnotherIncarnation() {
+        auto tracker = makeTracker();
+        QVERIFY(!tracker.keepAlive("s2", "hb1", 7, kT0)); // Unknown: a packet must come first
+        QCOMPARE(tracker.pathStatus("s2", "hb1"), PathStatus::Unknown);
+        tracker.heard("s2", "hb1", 7, 1, false, kT0);
+        QVERIFY(!tracker.keepAlive("s2", "hb1", 6, kT0 + 400ms)); // the old process's connection
+        QVERIFY(!tracker.keepAlive("s2", "hb1", 8, kT0 + 400ms)); // not heard yet
+        QVERIFY(!tracker.keepAlive("s2", "hb2", 7, kT0 + 400ms)); // hb2 never heard
+        QVERIFY(!tracker.keepAlive("nobody", "hb1", 7, kT0 + 400ms));
+        QVERIFY(!tracker.keepAlive("s3", "hb2", 7, kT0 + 400ms)); // s3 is not on hb2
+        QCOMPARE(
+            text(tracker.expire(kT0 + 500ms)),
+            QString(
+                "s2 hb1 offline, s2 hb2 offline, down s2, s3 hb1 offline, down s3 never heard"));
+        QVERIFY(!tracker.keepAlive("s2", "hb1", 7, kT0 + 600ms)); // Offline: stays Offline
+        QCOMPARE(text(tracker.expire(kT0 + 700ms)), QString());
+        QCOMPARE(tracker.peerStatus("s2"), PeerStatus::Down);
+        // Leaving: the paths are Offline at once and an answer cannot undo it.
+        tracker.heard("s2", "hb1", 7, 2, false, kT0 + 800ms);
+        tracker.heard("s2", "hb1", 7, 3, true, kT0 + 900ms);
+        QVERIFY(!tracker.keepAlive("s2", "hb1", 7, kT0 + 950ms));
+        QVERIFY(tracker.peerLeft("s2"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMembershipTracker)

@@ -86,10 +86,10 @@ private slots:
         const config::Heartbeat badAddress{"lanhb", "lanhb3", 2, 2};
         QVERIFY(!create(config, badAddress, "s2", &error));
         QVERIFY2(error.contains("not-an-address"), qPrintable(error));
-        const config::Heartbeat kernel{"lankhb", "lankhb1", 3, 0};
-        QVERIFY(!create(config, kernel, "s1", &error));
+        const config::Heartbeat unsupported{"nosuchhb", "nosuchhb1", 3, 0};
+        QVERIFY(!create(config, unsupported, "s1", &error));
         QVERIFY2(error.contains("not supported yet"), qPrintable(error));
-        QCOMPARE(HeartbeatPathFactory::supportedTypes(), QStringList{"lanhb"});
+        QVERIFY(HeartbeatPathFactory::supportedTypes().contains("lanhb")); // among others
     }
 
     void bindFailureNamesAddressAndPort() {
