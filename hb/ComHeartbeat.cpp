@@ -2,6 +2,7 @@
 
 #include "HeartbeatPacket.h"
 
+#include <QtGlobal>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -36,10 +37,6 @@ std::optional<speed_t> speedCode(int bps) {
         if (s.bps == bps)
             return s.code;
     return std::nullopt;
-}
-
-QString errnoText(int error) {
-    return QString::fromLocal8Bit(std::strerror(error));
 }
 
 } // namespace
@@ -214,7 +211,7 @@ bool ComHeartbeat::openLine(QString* error) {
     const QByteArray path = device_.toLocal8Bit();
     const int fd = ::open(path.constData(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        *error = QStringLiteral("cannot open %1: %2").arg(device_, errnoText(errno));
+        *error = QStringLiteral("cannot open %1: %2").arg(device_, qt_error_string(errno));
         return false;
     }
     const auto fail = [&](const QString& what) {
@@ -227,13 +224,13 @@ bool ComHeartbeat::openLine(QString* error) {
     // Advisory, between Lifeline processes: two daemons on one line would split its bytes.
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0)
         return fail(errno == EWOULDBLOCK ? QStringLiteral("in use by another process")
-                                         : QStringLiteral("cannot lock: %1").arg(errnoText(errno)));
+                                         : QStringLiteral("cannot lock: %1").arg(qt_error_string(errno)));
     termios tio{};
     if (::tcgetattr(fd, &tio) != 0)
-        return fail(QStringLiteral("cannot read the line settings: %1").arg(errnoText(errno)));
+        return fail(QStringLiteral("cannot read the line settings: %1").arg(qt_error_string(errno)));
     if (!applyLineSettings(&tio, settings_) || ::tcsetattr(fd, TCSANOW, &tio) != 0)
         return fail(
-            QStringLiteral("cannot set %1: %2").arg(settings_.describe(), errnoText(errno)));
+            QStringLiteral("cannot set %1: %2").arg(settings_.describe(), qt_error_string(errno)));
     ::tcflush(fd, TCIOFLUSH); // what waited in the tty before us is stale
     fd_ = fd;
     codec_.reset();
@@ -333,7 +330,7 @@ bool ComHeartbeat::flushPending() {
             return false;
         }
         hangUp(QStringLiteral("failed a write (%1)")
-                   .arg(n < 0 ? errnoText(errno) : QStringLiteral("no progress")));
+                   .arg(n < 0 ? qt_error_string(errno) : QStringLiteral("no progress")));
         return false;
     }
     if (writeNotifier_)
@@ -362,7 +359,7 @@ void ComHeartbeat::readPending() {
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
         hungUp = n == 0 ? QStringLiteral("hung up")
-                        : QStringLiteral("failed a read (%1)").arg(errnoText(errno));
+                        : QStringLiteral("failed a read (%1)").arg(qt_error_string(errno));
         break;
     }
     // What arrived before a hang-up still counts.

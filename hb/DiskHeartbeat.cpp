@@ -118,7 +118,7 @@ bool DiskHeartbeat::open() {
     struct stat st {};
     if (::stat(device_.toLocal8Bit().constData(), &st) != 0) {
         setErrorString(QStringLiteral("%1: cannot use %2: %3")
-                           .arg(name(), device_, QString::fromLocal8Bit(strerror(errno))));
+                           .arg(name(), device_, qt_error_string(errno)));
         return false;
     }
     if (!S_ISBLK(st.st_mode)) {

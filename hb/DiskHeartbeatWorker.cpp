@@ -29,10 +29,6 @@ Q_LOGGING_CATEGORY(lcDisk, "lifeline.hb.disk", QtInfoMsg)
 
 using Clock = std::chrono::steady_clock;
 
-QString errnoText(int error) {
-    return QString::fromLocal8Bit(strerror(error));
-}
-
 qint64 steadyNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
         .count();
@@ -180,7 +176,7 @@ struct DiskHeartbeatWorker::State {
         opEnd();
         if (error) {
             fail(QStringLiteral("%1: cannot open %2: %3%4")
-                     .arg(settings.path, what, errnoText(error),
+                     .arg(settings.path, what, qt_error_string(error),
                           error == EBUSY ? QStringLiteral(" (mounted, or in use by another "
                                                           "program: a disk heartbeat needs a "
                                                           "partition of its own)")
@@ -196,7 +192,7 @@ struct DiskHeartbeatWorker::State {
         quint64 size = 0;
         if (ioctl(fd, BLKSSZGET, &logical) != 0 || ioctl(fd, BLKGETSIZE64, &size) != 0) {
             fail(QStringLiteral("%1: cannot read the geometry of %2: %3")
-                     .arg(settings.path, what, errnoText(errno)));
+                     .arg(settings.path, what, qt_error_string(errno)));
             return false;
         }
         if (logical < 512 || logical > 65536 || (logical & (logical - 1)) != 0) {
@@ -260,7 +256,7 @@ struct DiskHeartbeatWorker::State {
                      .arg(settings.path, settings.deviceDescription)
                      .arg(settings.localSlot)
                      .arg(offset)
-                     .arg(error ? errnoText(error) : QStringLiteral("short write")));
+                     .arg(error ? qt_error_string(error) : QStringLiteral("short write")));
             return false;
         }
         ++writes;
@@ -287,7 +283,7 @@ struct DiskHeartbeatWorker::State {
             fail(QStringLiteral("%1: cannot read %2 (%3 at byte %4): %5")
                      .arg(settings.path, settings.deviceDescription, what)
                      .arg(offset)
-                     .arg(error ? errnoText(error) : QStringLiteral("short read")));
+                     .arg(error ? qt_error_string(error) : QStringLiteral("short read")));
             return false;
         }
         ++reads;

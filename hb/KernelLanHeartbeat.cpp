@@ -2,6 +2,7 @@
 
 #include "LanHeartbeat.h"
 
+#include <QtGlobal>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -23,10 +24,6 @@ namespace lifeline::hb {
 namespace {
 
 Q_LOGGING_CATEGORY(lcKernelLan, "lifeline.hb.kernellan", QtInfoMsg)
-
-QString errnoText(int error) {
-    return QString::fromLocal8Bit(std::strerror(error));
-}
 
 // 0 when the address is neither IPv4 nor IPv6.
 socklen_t toSockaddr(const QHostAddress& address, quint16 port, sockaddr_storage* out) {
@@ -207,14 +204,14 @@ bool KernelLanHeartbeat::open() {
         return fail(QStringLiteral("not an IP address"), -1);
     const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return fail(errnoText(errno), -1);
+        return fail(qt_error_string(errno), -1);
     // Lets a restarted lifelined listen while old connections linger in TIME_WAIT; a second
     // listener on the same address and port is still refused (no SO_REUSEPORT).
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0 ||
         ::listen(fd, 16) != 0)
-        return fail(errnoText(errno), fd);
+        return fail(qt_error_string(errno), fd);
     setErrorString(QString());
     listenFd_ = fd;
     listenNotifier_ = new QSocketNotifier(fd, QSocketNotifier::Read, this);
@@ -264,7 +261,7 @@ void KernelLanHeartbeat::setOptions(int fd) const {
     for (const auto& option : options)
         if (::setsockopt(fd, option.level, option.name, option.value, option.size) != 0)
             qCWarning(lcKernelLan).noquote() << QStringLiteral("%1: cannot set %2: %3")
-                                                    .arg(name(), option.what, errnoText(errno));
+                                                    .arg(name(), option.what, qt_error_string(errno));
 }
 
 QString KernelLanHeartbeat::peerAt(const QHostAddress& address) const {
@@ -319,19 +316,19 @@ void KernelLanHeartbeat::dial(const QString& peer, PeerState& state) {
         return failed(QStringLiteral("the addresses are not of one IP family"), -1);
     const int fd = ::socket(local.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return failed(errnoText(errno), -1);
+        return failed(qt_error_string(errno), -1);
     setOptions(fd);
     // From our address of the device: the peer attributes the connection by its source.
     if (::bind(fd, reinterpret_cast<const sockaddr*>(&local), localLength) != 0)
         return failed(
-            QStringLiteral("cannot bind %1: %2").arg(LanHeartbeat::endpoint(localAddress_, 0), errnoText(errno)),
+            QStringLiteral("cannot bind %1: %2").arg(LanHeartbeat::endpoint(localAddress_, 0), qt_error_string(errno)),
             fd);
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&target), targetLength) == 0)
         adopt(peer, fd, true, false, remote);
     else if (errno == EINPROGRESS)
         adopt(peer, fd, true, true, remote);
     else
-        failed(errnoText(errno), fd);
+        failed(qt_error_string(errno), fd);
 }
 
 void KernelLanHeartbeat::acceptPending() {
@@ -346,7 +343,7 @@ void KernelLanHeartbeat::acceptPending() {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
-                qCDebug(lcKernelLan).noquote() << name() << "accept:" << errnoText(errno);
+                qCDebug(lcKernelLan).noquote() << name() << "accept:" << qt_error_string(errno);
             return;
         }
         quint16 port = 0;
@@ -432,7 +429,7 @@ void KernelLanHeartbeat::finishConnect(const QString& peer) {
         error = errno;
     if (error != 0) {
         ++counters_.connectFailures;
-        const QString why = errnoText(error);
+        const QString why = qt_error_string(error);
         if (why != state.lastDialError)
             qCInfo(lcKernelLan).noquote()
                 << QStringLiteral("%1: cannot connect to server \"%2\" (%3): %4 (retrying)")
@@ -464,7 +461,7 @@ void KernelLanHeartbeat::flush(const QString& peer) {
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return; // the notifier calls again
-        endConnection(peer, n < 0 ? errnoText(errno) : QStringLiteral("nothing written"));
+        endConnection(peer, n < 0 ? qt_error_string(errno) : QStringLiteral("nothing written"));
         return;
     }
     connection.writeNotifier->setEnabled(false);
@@ -553,7 +550,7 @@ void KernelLanHeartbeat::readConnection(const QString& peer) {
         if (errno == EINTR)
             continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK)
-            ended = errnoText(errno); // ECONNRESET, ETIMEDOUT (TCP_USER_TIMEOUT), ...
+            ended = qt_error_string(errno); // ECONNRESET, ETIMEDOUT (TCP_USER_TIMEOUT), ...
         break;
     }
     QList<QByteArray> frames;

@@ -216,12 +216,12 @@ def test_genw_escalation_two_restarts_one_failover_then_final_action(
 
 
 def test_timeout_settings_and_servers_of_a_monitor(cluster_factory, lifeline_program, lifeline_build_dir):
-    """emergency/timeout: a hung check is an error at once (notreconfirmation, despite retry 5)
+    """emergency/timeout: a hung check is an error at once (notreconfirmation, despite retry 50)
     and is not recovered (notrecovery): the group stays. A monitor limited to server2 is
     Offline on server1. clpstat --mon NAME --detail shows the runtime state."""
     hang = "#!/bin/sh\nexec sleep 60\n"
     mons = (monitor_xml("genw", "genw1", relation=("grp", "failover1"), interval_s=0.2, timeout_s=0.3,
-                        retry=5, restart=1, fo=1, params="<path>genw.sh</path><sync>1</sync>",
+                        retry=50, restart=1, fo=1, params="<path>genw.sh</path><sync>1</sync>",
                         emergency_xml="<timeout><notreconfirmation><use>1</use></notreconfirmation>"
                                       "<notrecovery><use>1</use></notrecovery></timeout>") +
             monitor_xml("ipw", "ipw1", interval_s=0.2, timeout_s=1, servers=("server2",),
@@ -234,6 +234,10 @@ def test_timeout_settings_and_servers_of_a_monitor(cluster_factory, lifeline_pro
     wait_until(lambda: monitors_of(l.status(1)).get("genw1") == "Error", 3,
                message="genw1 in error after its first timed-out check")
     l.wait_alert(1, "no recovery: a timed-out check is not recovered")
+    # The error came from the first timed-out check, not after 50 reconfirmations (~20 s).
+    log = l.alerts(1)
+    first_error = next(i for i, a in enumerate(log) if "Monitor genw1 is in error" in a)
+    assert sum("Monitor genw1: the check timed out" in a for a in log[:first_error]) == 1, log
     wait_until(lambda: monitors_of(l.status(2)).get("ipw1") == "Normal", 5, message="ipw1 runs on server2")
     assert monitors_of(l.status(1)).get("ipw1") == "Offline"
     holds_for(lambda: l.group(1, "failover1").get("current") == "server1", 1.0,
