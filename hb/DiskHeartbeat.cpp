@@ -1,28 +1,15 @@
 #include "DiskHeartbeat.h"
 
+#include "BlockDevice.h"
 #include "DiskSlot.h"
 #include "HeartbeatPacket.h"
 
-#include <QFileInfo>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
 
 namespace lifeline::hb {
-
-namespace {
-
-// "/dev/disk/by-id/x (/dev/sdb2)" for a symlink, the path itself otherwise.
-QString describeDevice(const QString& device) {
-    const QFileInfo info(device);
-    if (!info.isSymLink())
-        return device;
-    const QString target = info.canonicalFilePath();
-    return target.isEmpty() ? device : QStringLiteral("%1 (%2)").arg(device, target);
-}
-
-} // namespace
 
 DiskHeartbeat::DiskHeartbeat(const QString& name, const QString& device, int localSlot,
                              const QMap<int, QString>& peerSlots, const QString& clusterName,
@@ -129,7 +116,7 @@ bool DiskHeartbeat::open() {
     DiskHeartbeatWorker::Settings settings;
     settings.path = name();
     settings.device = device_;
-    settings.deviceDescription = describeDevice(device_);
+    settings.deviceDescription = describeBlockDevice(device_);
     settings.localSlot = localSlot_;
     settings.peerSlots = peerSlots_;
     settings.clusterId = clusterId_;

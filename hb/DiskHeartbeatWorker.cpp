@@ -1,5 +1,6 @@
 #include "DiskHeartbeatWorker.h"
 
+#include "BlockDevice.h"
 #include "DiskSlot.h"
 
 #include <QHash>
@@ -14,11 +15,8 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <mutex>
 #include <pthread.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace lifeline::hb {
@@ -33,34 +31,6 @@ qint64 steadyNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
         .count();
 }
-
-quint64 monotonicNs() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return quint64(ts.tv_sec) * 1000000000ull + quint64(ts.tv_nsec);
-}
-
-// O_DIRECT wants buffers aligned to the logical block size; a page is enough for any disk.
-struct AlignedBuffer {
-    char* data = nullptr;
-    int size = 0;
-    bool allocate(int bytes, int alignment) {
-        release();
-        void* p = nullptr;
-        if (posix_memalign(&p, size_t(std::max(alignment, 4096)), size_t(bytes)) != 0)
-            return false;
-        data = static_cast<char*>(p);
-        size = bytes;
-        std::memset(data, 0, size_t(bytes));
-        return true;
-    }
-    void release() {
-        std::free(data);
-        data = nullptr;
-        size = 0;
-    }
-    ~AlignedBuffer() { release(); }
-};
 
 } // namespace
 
@@ -183,24 +153,13 @@ struct DiskHeartbeatWorker::State {
                                          : QString()));
             return false;
         }
-        struct stat st {};
-        if (fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode)) {
-            fail(QStringLiteral("%1: %2 is not a block device").arg(settings.path, what));
+        BlockGeometry geometry;
+        if (const auto problem = readBlockGeometry(fd, what, &geometry); !problem.isEmpty()) {
+            fail(QStringLiteral("%1: %2").arg(settings.path, problem));
             return false;
         }
-        int logical = 0;
-        quint64 size = 0;
-        if (ioctl(fd, BLKSSZGET, &logical) != 0 || ioctl(fd, BLKGETSIZE64, &size) != 0) {
-            fail(QStringLiteral("%1: cannot read the geometry of %2: %3")
-                     .arg(settings.path, what, qt_error_string(errno)));
-            return false;
-        }
-        if (logical < 512 || logical > 65536 || (logical & (logical - 1)) != 0) {
-            fail(QStringLiteral("%1: %2 has an unusable logical block size of %3 bytes")
-                     .arg(settings.path, what)
-                     .arg(logical));
-            return false;
-        }
+        const int logical = geometry.logicalBlockSize;
+        const quint64 size = geometry.sizeBytes;
         if (qint64(size) < DiskSlot::kMinDeviceBytes) {
             fail(QStringLiteral("%1: %2 has %3 bytes; a disk heartbeat partition needs at least "
                                 "%4 MiB")
@@ -235,7 +194,7 @@ struct DiskHeartbeatWorker::State {
         slot.monotonicNs = monotonicNs();
         slot.state = DiskSlot::stateSummary(datagram);
         slot.datagram = datagram;
-        if (!slot.encode(writeBuffer.data, slotBytes)) {
+        if (!slot.encode(writeBuffer.data(), slotBytes)) {
             qCWarning(lcDisk).noquote()
                 << QStringLiteral("%1: a datagram of %2 bytes does not fit a slot; not written")
                        .arg(settings.path)
@@ -247,7 +206,7 @@ struct DiskHeartbeatWorker::State {
         int error = hook(IoOp::Write);
         ssize_t n = -1;
         if (!error) {
-            n = pwrite(fd, writeBuffer.data, size_t(slotBytes), off_t(offset));
+            n = pwrite(fd, writeBuffer.data(), size_t(slotBytes), off_t(offset));
             error = n < 0 ? errno : 0;
         }
         const bool counts = opEnd();
@@ -261,7 +220,7 @@ struct DiskHeartbeatWorker::State {
         }
         ++writes;
         bytesWritten += quint64(n);
-        lastWritten = QByteArray(writeBuffer.data, slotBytes);
+        lastWritten = QByteArray(writeBuffer.data(), slotBytes);
         wroteOnce = true;
         if (counts) {
             wroteSinceFailure = true;
@@ -297,10 +256,10 @@ struct DiskHeartbeatWorker::State {
                                  ? QStringLiteral("slot %1").arg(firstSlot)
                                  : QStringLiteral("slots %1-%2").arg(firstSlot).arg(lastSlot);
         bool counts = true;
-        if (!readAt(readBuffer.data, readBuffer.size, offset, what, &counts))
+        if (!readAt(readBuffer.data(), readBuffer.size(), offset, what, &counts))
             return false;
         if (wroteOnce && !foreignWriterWarned) {
-            const char* own = readBuffer.data + (settings.localSlot - firstSlot) * slotBytes;
+            const char* own = readBuffer.data() + (settings.localSlot - firstSlot) * slotBytes;
             if (QByteArrayView(own, slotBytes) != lastWritten) {
                 foreignWriterWarned = true;
                 qCWarning(lcDisk).noquote()
@@ -313,7 +272,7 @@ struct DiskHeartbeatWorker::State {
         }
         for (auto it = settings.peerSlots.cbegin(); it != settings.peerSlots.cend(); ++it)
             if (!takeSlot(it.key(), it.value(),
-                          readBuffer.data + (it.key() - firstSlot) * slotBytes, &counts))
+                          readBuffer.data() + (it.key() - firstSlot) * slotBytes, &counts))
                 return false;
         if (counts) {
             readSinceFailure = true;
@@ -334,12 +293,12 @@ struct DiskHeartbeatWorker::State {
         auto result = DiskSlot::decode(raw, slotBytes, settings.clusterId, index, &slot);
         if (result != DiskSlot::Result::Ok && result != DiskSlot::Result::Empty) {
             // Maybe a read that raced the peer's write: a second look decides.
-            if (!readAt(rereadBuffer.data, slotBytes, DiskSlot::offset(index, blockSize),
+            if (!readAt(rereadBuffer.data(), slotBytes, DiskSlot::offset(index, blockSize),
                         QStringLiteral("slot %1").arg(index), counts))
                 return false;
-            track.raw = QByteArray(rereadBuffer.data, slotBytes);
+            track.raw = QByteArray(rereadBuffer.data(), slotBytes);
             result =
-                DiskSlot::decode(rereadBuffer.data, slotBytes, settings.clusterId, index, &slot);
+                DiskSlot::decode(rereadBuffer.data(), slotBytes, settings.clusterId, index, &slot);
         }
         if (result == DiskSlot::Result::Ok &&
             (baseline || slot.incarnation != track.incarnation || slot.counter != track.counter)) {

@@ -9,8 +9,6 @@
 
 namespace lifeline::hb {
 
-namespace {
-
 bool hmacSha256(const QByteArray& key, const char* data, qsizetype size,
                 unsigned char (&out)[HeartbeatPacket::kMacBytes]) {
     if (key.isEmpty())
@@ -21,6 +19,8 @@ bool hmacSha256(const QByteArray& key, const char* data, qsizetype size,
         reinterpret_cast<const unsigned char*>(data), size_t(size), out, sizeof out, &written);
     return result && written == sizeof out;
 }
+
+namespace {
 
 void appendUint64(QByteArray& bytes, quint64 value) {
     char buffer[8];

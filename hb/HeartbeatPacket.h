@@ -56,4 +56,9 @@ struct HeartbeatPacket {
 // For messages and logs.
 QString describe(HeartbeatPacket::DecodeResult result);
 
+// HMAC-SHA256 of `size` bytes at `data` with `key` (the cluster heartbeat key): also signs the
+// disk lock of disknp. False when the key is empty or OpenSSL fails.
+bool hmacSha256(const QByteArray& key, const char* data, qsizetype size,
+                unsigned char (&out)[HeartbeatPacket::kMacBytes]);
+
 } // namespace lifeline::hb

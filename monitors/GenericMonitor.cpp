@@ -60,7 +60,7 @@ std::unique_ptr<ScriptRunner> GenericMonitor::makeRunner() const {
     // The scheduler's deadline (the monitor timeout) cancels a hung check and counts it as
     // timed out (alert 704, emergency/timeout/*). The script's own limit is only a backstop
     // for a driver used without that scheduler, so it must come later, never first.
-    o.timeoutMs = isAsynchronous() ? 0 : context().monitor.timeoutMs + kBackstopMs;
+    o.timeoutMs = isAsynchronous() ? 0 : context().timeoutMs() + kBackstopMs;
     return std::make_unique<ScriptRunner>(std::move(o));
 }
 

@@ -8,7 +8,7 @@ IpMonitor::IpMonitor(MonitorContext context, QObject* parent) : MonitorDriver(st
 
 IpMonitor::~IpMonitor() = default;
 
-int IpMonitor::waitMs() const { return qBound(100, context().monitor.timeoutMs / 2, 5000); }
+int IpMonitor::waitMs() const { return qBound(100, context().timeoutMs() / 2, 5000); }
 
 void IpMonitor::dropProber() {
     // May run inside the prober's own callback: delete it later.

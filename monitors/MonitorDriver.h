@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -29,6 +30,14 @@ struct MonitorContext {
     // The driver of a group resource on this server (pidw reads the resident pid of an
     // exec resource, fipw/vipw the address), or nullptr.
     std::function<resources::ResourceDriver*(const QString& resource)> resource;
+    // clptoratio's factor now (the scheduler's); empty: 1.
+    std::function<double()> timeoutRatio;
+
+    // The monitor timeout in effect: the configured one times the timeout ratio.
+    int timeoutMs() const {
+        const double ratio = timeoutRatio ? timeoutRatio() : 1.0;
+        return int(std::min<double>(monitor.timeoutMs * ratio, 24.0 * 3600 * 1000));
+    }
 };
 
 // One monitor type on this server. A check runs without blocking the event loop

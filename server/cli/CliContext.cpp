@@ -3,6 +3,7 @@
 #include "ControlProtocol.h"
 
 #include <QDir>
+#include <QJsonDocument>
 
 #include <cstdio>
 
@@ -65,6 +66,22 @@ control::ControlReply CliContext::call(const QString& command, const QJsonObject
     if (!client_)
         client_ = std::make_unique<control::ControlClient>(socketPath_);
     return client_->call(command, args, timeoutMs_);
+}
+
+bool CliContext::beginOutcome(const control::ControlReply& reply, bool json, Outcome* o) {
+    if (reply.status == control::ControlReply::Status::Transport) {
+        o->err = reply.message + QLatin1Char('\n');
+        o->exitCode = kExitNoDaemon;
+        return false;
+    }
+    if (json)
+        o->out = QString::fromUtf8(QJsonDocument(reply.raw).toJson(QJsonDocument::Indented));
+    if (reply.status == control::ControlReply::Status::Error) {
+        o->err = reply.message + QStringLiteral("\nCommand failed.\n");
+        o->exitCode = kExitFailed;
+        return false;
+    }
+    return true;
 }
 
 int CliContext::failureCode(const control::ControlReply& reply) {

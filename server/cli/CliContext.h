@@ -22,6 +22,17 @@ public:
         kExitUsage = 3,    // invalid arguments
     };
 
+    // What a command prints (stdout, stderr) and returns.
+    struct Outcome {
+        QString out;
+        QString err;
+        int exitCode = kExitOk;
+    };
+    // The part of an outcome that is the same for every command: lifelined not reached (its
+    // message, exit 2), --json (the answer, indented, on stdout), refused (the message and
+    // "Command failed.", exit 1). True when there is a result left for the command to word.
+    static bool beginOutcome(const control::ControlReply& reply, bool json, Outcome* outcome);
+
     CliContext(QString program, QString description, int defaultTimeoutSeconds);
     ~CliContext();
 

@@ -3,7 +3,6 @@
 #include "CliContext.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 namespace lifeline::cli {
 
@@ -92,18 +91,8 @@ bool ClpclCommand::parse(const QStringList& arguments, Request* request, QString
 
 ClpclCommand::Outcome ClpclCommand::outcome(const control::ControlReply& reply, bool json) {
     Outcome o;
-    if (reply.status == control::ControlReply::Status::Transport) {
-        o.err = reply.message + QLatin1Char('\n');
-        o.exitCode = CliContext::kExitNoDaemon;
+    if (!CliContext::beginOutcome(reply, json, &o))
         return o;
-    }
-    if (json)
-        o.out = QString::fromUtf8(QJsonDocument(reply.raw).toJson(QJsonDocument::Indented));
-    if (reply.status == control::ControlReply::Status::Error) {
-        o.err = reply.message + QStringLiteral("\nCommand failed.\n");
-        o.exitCode = CliContext::kExitFailed;
-        return o;
-    }
     const QJsonObject servers = reply.result.value(QLatin1String("servers")).toObject();
     QString failures;
     for (auto it = servers.begin(); it != servers.end(); ++it) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CliContext.h"
 #include "ControlClient.h"
 
 #include <QCommandLineParser>
@@ -17,11 +18,7 @@ public:
         QString command; // cluster.start, cluster.stop, cluster.restart, cluster.suspend, ...
         QJsonObject args;
     };
-    struct Outcome {
-        QString out; // for stdout
-        QString err; // for stderr
-        int exitCode = 0;
-    };
+    using Outcome = CliContext::Outcome;
 
     static void addOptions(QCommandLineParser& parser);
     static bool read(const QCommandLineParser& parser, Request* request, QString* error);

@@ -4,10 +4,12 @@
 //   clpstat --sv NAME | --grp NAME                      one server / one group
 //   clpstat --hb [NAME] | --np [NAME] | --mon NAME | --cl   information [--detail]
 //   clpstat --json                                      the daemon's status as JSON
+//   clpstat --alert [--max N] [--server S] [--type T] [--module M] [--json]   the alerts
 //
 // Exit status: 0 shown, 1 refused or unknown NAME, 2 lifelined not reachable,
 // 3 invalid arguments (README.md).
 
+#include "AlertView.h"
 #include "CliContext.h"
 #include "ClpstatOptions.h"
 #include "ConfigReader.h"
@@ -15,6 +17,8 @@
 #include "StatusFormatter.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace lifeline;
 using namespace lifeline::cli;
@@ -24,8 +28,24 @@ int main(int argc, char** argv) {
     CliContext context(QStringLiteral("clpstat"),
                        QStringLiteral("Show the status of the Lifeline cluster."), 30);
     ClpstatOptions::addOptions(context.parser());
+    AlertView::addOptions(context.parser());
     if (!context.parse(app.arguments()))
         return context.exitCode();
+    if (AlertView::requested(context.parser())) {
+        QJsonObject args;
+        QString error;
+        if (!AlertView::read(context.parser(), &args, &error))
+            return context.usageError(error);
+        const auto reply = context.call(QStringLiteral("alerts"), args);
+        if (!reply.ok()) {
+            CliContext::printErr(reply.message + QLatin1Char('\n'));
+            return CliContext::failureCode(reply);
+        }
+        const auto alerts = reply.result.value(QLatin1String("alerts")).toArray();
+        CliContext::printOut(context.json() ? QString::fromUtf8(QJsonDocument(reply.result).toJson())
+                                            : AlertView::format(alerts));
+        return CliContext::kExitOk;
+    }
     StatusView view;
     bool local = false;
     QString error;

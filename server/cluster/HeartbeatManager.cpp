@@ -188,6 +188,24 @@ void HeartbeatManager::setTimeoutRatio(double ratio) {
     });
 }
 
+void HeartbeatManager::setConfigHash(const QByteArray& hash) {
+    runQueued([this, hash] {
+        bool announce = false;
+        {
+            QMutexLocker lock(&mutex_);
+            announce = configHash_ != hash && running_ && sending_;
+        }
+        configHash_ = hash;
+        if (announce)
+            sendPacket(0);
+    });
+}
+
+void HeartbeatManager::continueSequence(quint64 sequence) {
+    QMutexLocker lock(&mutex_);
+    sequence_ = std::max(sequence_, sequence);
+}
+
 bool HeartbeatManager::startHere() {
     QList<std::pair<QString, QString>> failures;
     {

@@ -76,6 +76,12 @@ public:
     void setSending(bool sending);
     // Multiplies the configured timeout (clptoratio); ratio > 0.
     void setTimeoutRatio(double ratio);
+    // The configuration was replaced (clpcfctrl --push): packets carry `hash` from now on
+    // (sent at once).
+    void setConfigHash(const QByteArray& hash);
+    // Before start(): number packets after `sequence`, so that a manager replacing another
+    // one of the same incarnation is not taken for a replay by the peers.
+    void continueSequence(quint64 sequence);
 
     MembershipSnapshot snapshot() const;
     QStringList setupIssues() const;
@@ -145,7 +151,7 @@ private:
     const QString clusterName_;
     const QString localServer_;
     const QByteArray key_;
-    const QByteArray configHash_;
+    QByteArray configHash_; // written on the heartbeat thread only
     const quint64 incarnation_;
     const std::chrono::milliseconds interval_;
     const std::chrono::milliseconds timeout_;

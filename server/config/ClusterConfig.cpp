@@ -118,6 +118,27 @@ QStringList ClusterConfig::serversFor(const Group& group) const {
     return names;
 }
 
+QStringList ClusterConfig::lanAddresses(const QString& name) const {
+    const auto* s = server(name);
+    if (!s)
+        return {};
+    auto paths = heartbeats;
+    std::stable_sort(paths.begin(), paths.end(), [](auto& a, auto& b) { return a.priority < b.priority; });
+    QStringList out;
+    auto add = [&](const Device* d) {
+        if (!d || d->type != QLatin1String("lan"))
+            return;
+        const QString address = d->info.section('/', 0, 0);
+        if (!out.contains(address))
+            out << address;
+    };
+    for (const auto& hb : paths)
+        add(s->device(hb.deviceId));
+    for (const auto& d : s->devices)
+        add(&d);
+    return out;
+}
+
 std::pair<QString, QString> splitResourceRef(const QString& ref) {
     const auto at = ref.indexOf('@');
     if (at < 0)

@@ -165,6 +165,9 @@ struct ClusterConfig {
     QStringList serversFor(const Group& group) const;
     // Servers sorted by priority (master first).
     QList<Server> serversByPriority() const;
+    // The addresses to reach `server` at (inter-node RPC), interconnect first: its LAN
+    // devices in the order of the heartbeats that use them, then its other LAN devices.
+    QStringList lanAddresses(const QString& server) const;
 };
 
 // "fip@fip1" -> {"fip", "fip1"}; a reference without '@' has an empty type.

@@ -82,12 +82,14 @@ const QList<Field<NpResource>>& npFields() {
     static const QList<Field<NpResource>> fields{
         {"priority", K::Integer, &NpResource::priority, 0, 1023, nullptr, "Order of use."},
         {"device", K::Integer, &NpResource::deviceId, 0, 99999, nullptr,
-         "Id of the ping <device> on each server that uses this method."},
+         "Id of the <device> on each server that uses this method (pingnp: type ping; disknp: "
+         "type disk, the partition holding the lock)."},
         {"interval", K::Seconds, &NpResource::intervalMs, 50, 3600 * kSec, nullptr,
-         "Ping interval (pings run all the time, so a target lost before the heartbeats is "
-         "known)."},
+         "pingnp: ping interval (pings run all the time, so a target lost before the "
+         "heartbeats is known); disknp: how often the lock is read to check the path."},
         {"timeout", K::Seconds, &NpResource::timeoutMs, 50, 3600 * kSec, nullptr,
-         "Time to wait for an echo reply."},
+         "pingnp: time to wait for an echo reply; disknp: the bound of one read or write of "
+         "the lock, and the wait after a claim."},
         {"retry", K::Integer, &NpResource::retry, 0, 100, nullptr,
          "Unanswered pings in a row before a target counts as unreachable."},
     };
@@ -286,7 +288,7 @@ static const QList<TypeInfo>& typeTable() {
         {O::Heartbeat, "witnesshb", "Witness Heartbeat", false},
         {O::NpResource, "pingnp", "ping resolution", true},
         {O::NpResource, "httpnp", "http resolution", false},
-        {O::NpResource, "disknp", "disk resolution", false},
+        {O::NpResource, "disknp", "disk resolution", true},
         {O::NpResource, "comnp", "COM resolution", false},
         {O::NpResource, "majonp", "majority resolution", false},
         {O::Group, "failover", "failover group", true},

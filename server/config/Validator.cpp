@@ -201,7 +201,7 @@ private:
     static QString requiredDeviceType(const QString& type) {
         if (type == QLatin1String("lanhb") || type == QLatin1String("lankhb"))
             return QStringLiteral("lan");
-        if (type == QLatin1String("diskhb"))
+        if (type == QLatin1String("diskhb") || type == QLatin1String("disknp"))
             return QStringLiteral("disk");
         if (type == QLatin1String("comhb"))
             return QStringLiteral("com");
@@ -278,12 +278,19 @@ private:
     void checkNetworkPartition() {
         checkNames(cfg.npResources, QStringLiteral("network partition resource"), &paths::np);
         bool resolving = false;
+        int diskLocks = 0;
         for (const auto& np : cfg.npResources) {
             const auto path = paths::np(np.name);
             if (!checkType(ObjectClass::NpResource, np.type, path))
                 continue;
             resolving = true;
             checkDeviceUse(path, np.type, np.deviceId);
+            if (np.type == QLatin1String("disknp")) {
+                if (++diskLocks == 2)
+                    warning(path, QStringLiteral("a second disk lock (disknp) is not used: the "
+                                                 "first one decides"));
+                continue;
+            }
             int targets = 0;
             for (const auto& group : np.targetGroups)
                 for (const auto& ip : group) {
@@ -607,34 +614,59 @@ private:
                 monitorUsers.insert(m.param(QStringLiteral("object")).trimmed(),
                                     QStringLiteral("monitor \"%1\"").arg(m.name));
         QHash<QString, QString> heartbeatUsers; // "server\ndevice" -> "heartbeat \"diskhb1\""
-        for (const auto& hb : cfg.heartbeats) {
-            if (hb.kind() != HeartbeatKind::Disk)
-                continue;
-            QSet<QString> reportedDevices;
-            for (const auto& s : cfg.servers) {
-                const auto* d = s.device(hb.deviceId);
-                const QString dev = d ? d->info.trimmed() : QString();
-                if (dev.isEmpty() || reportedDevices.contains(dev))
-                    continue;
-                reportedDevices.insert(dev);
-                if (const auto problem = diskHeartbeatDeviceProblem(dev); !problem.isEmpty())
-                    error(paths::device(s.name, d->id), problem);
-                for (const auto* table : {&users, &monitorUsers})
-                    if (table->contains(dev))
-                        error(paths::heartbeat(hb.name),
-                              QStringLiteral("device %1 of server \"%2\" is also used by %3; a "
-                                             "disk heartbeat needs a partition of its own")
-                                  .arg(dev, s.name, table->value(dev)));
+        for (const auto& hb : cfg.heartbeats)
+            if (hb.kind() == HeartbeatKind::Disk)
                 // Two disk heartbeats on one partition would write the same slots.
-                const QString key = s.name + QLatin1Char('\n') + dev;
-                if (heartbeatUsers.contains(key))
-                    error(paths::heartbeat(hb.name),
-                          QStringLiteral("device %1 of server \"%2\" is also used by %3; a "
-                                         "disk heartbeat needs a partition of its own")
-                              .arg(dev, s.name, heartbeatUsers.value(key)));
-                else
-                    heartbeatUsers.insert(key, QStringLiteral("heartbeat \"%1\"").arg(hb.name));
-            }
+                checkRawPartition({paths::heartbeat(hb.name), hb.deviceId,
+                                   QStringLiteral("heartbeat \"%1\"").arg(hb.name),
+                                   QStringLiteral("a disk heartbeat needs a partition of its own"),
+                                   QStringLiteral("device %1 of server \"%2\" is also used by %3; a "
+                                                  "disk heartbeat needs a partition of its own")},
+                                  {&users, &monitorUsers}, &heartbeatUsers);
+        // The disk lock lives in the part of a diskhb partition the heartbeat leaves free, or
+        // on a partition of its own; never on data.
+        QHash<QString, QString> lockUsers;
+        for (const auto& np : cfg.npResources)
+            if (np.type == QLatin1String("disknp"))
+                checkRawPartition({paths::np(np.name), np.deviceId,
+                                   QStringLiteral("\"%1\"").arg(np.name),
+                                   QStringLiteral("the disk lock needs a diskhb partition or one of its own"),
+                                   QStringLiteral("device %1 of server \"%2\" also holds the disk lock of %3")},
+                                  {&users, &monitorUsers}, &lockUsers);
+    }
+
+    struct RawPartitionUse {
+        QString path;       // the diskhb or disknp, for messages
+        int deviceId;
+        QString self;       // how a second user of the same kind names this one
+        QString need;       // why data must stay off it
+        QString collision;  // device, server, the other user of the same kind
+    };
+
+    // A raw partition of the shared disk (diskhb, disknp): named by path, used by no disk
+    // resource or disk monitor (`dataUsers`: device -> user), nor by a second user of the same
+    // kind (`sameKind`: "server\ndevice" -> user). Each device is reported once.
+    void checkRawPartition(const RawPartitionUse& use,
+                           std::initializer_list<const QHash<QString, QString>*> dataUsers,
+                           QHash<QString, QString>* sameKind) {
+        QSet<QString> reportedDevices;
+        for (const auto& s : cfg.servers) {
+            const auto* d = s.device(use.deviceId);
+            const QString dev = d ? d->info.trimmed() : QString();
+            if (dev.isEmpty() || reportedDevices.contains(dev))
+                continue;
+            reportedDevices.insert(dev);
+            if (const auto problem = diskHeartbeatDeviceProblem(dev); !problem.isEmpty())
+                error(paths::device(s.name, d->id), problem);
+            for (const auto* table : dataUsers)
+                if (table->contains(dev))
+                    error(use.path, QStringLiteral("device %1 of server \"%2\" is also used by %3; %4")
+                                        .arg(dev, s.name, table->value(dev), use.need));
+            const QString key = s.name + QLatin1Char('\n') + dev;
+            if (sameKind->contains(key))
+                error(use.path, use.collision.arg(dev, s.name, sameKind->value(key)));
+            else
+                sameKind->insert(key, use.self);
         }
     }
 

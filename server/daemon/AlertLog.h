@@ -1,10 +1,16 @@
 #pragma once
 
-#include <QDateTime>
+#include "Alert.h"
+#include "AlertStore.h"
+
 #include <QFile>
-#include <QJsonObject>
+#include <QHash>
 #include <QList>
+#include <QObject>
 #include <QString>
+#include <QThread>
+
+#include <functional>
 
 namespace lifeline::daemon {
 
@@ -16,6 +22,9 @@ enum Id {
     ClusterSuspended = 3,
     ClusterResumed = 4,
     ServerSyncTimeout = 5,
+    TimeoutRatioSet = 6,      // clptoratio (TimeoutRatio)
+    TimeoutRatioReset = 7,
+    TimeoutRatioExpired = 8,
     PathOffline = 101,
     PathNormal = 102,
     ForgedHeartbeats = 103,
@@ -33,43 +42,66 @@ enum Id {
     PingTargetBack = 305,
     NpPingLostBefore = 306,
     NpTakeover = 307,
+    DiskLockPathLost = 308,
+    DiskLockPathBack = 309,
+    DiskLockLost = 310,
     FinalAction = 401,
     FinalActionFailed = 402,
+    OperatorShutdown = 403,       // clpstdn, clpdown (ShutdownCoordinator)
+    OperatorShutdownFailed = 404,
 };
 }
 
-struct Alert {
-    enum class Type { Info, Warning, Error };
-    QDateTime time; // wall clock, for display only
-    QString server;
-    QString module;
-    Type type = Type::Info;
-    int id = 0;
-    QString message;
-
-    QString typeName() const;
-    QString line() const; // as written to alert.log
-    QJsonObject toJson() const;
-};
-
-// Every state change becomes an alert: appended to <log dir>/alert.log, written
-// to stderr (journald), and kept in memory for the status view. (A SQLite store
-// synchronised between servers replaces the file in the operations issue.)
-class AlertLog {
+// Every state change becomes an alert: appended to <log dir>/alert.log, written to stderr
+// (journald), sent to syslog (LOG_DAEMON), and stored in the SQLite alert store (AlertStore),
+// which AlertSync shares with the other servers. The store and syslog are written on a thread
+// of their own, in the order the alerts were raised; nothing here waits for a disk.
+class AlertLog : public QObject {
+    Q_OBJECT
 public:
     AlertLog(QString server, const QString& logDir);
+    ~AlertLog() override; // stores what is still queued first
+
+    // Opens <path> (e.g. <state dir>/alerts.db) on the store's thread. Until it is open (or
+    // when it cannot be), alerts go to the log, stderr and syslog only.
+    bool openStore(const QString& path, int maxRows, QString* error);
+    bool hasStore() const { return store_ != nullptr; }
+    QString server() const { return server_; }
 
     void raise(Alert::Type type, const QString& module, int id, const QString& message);
     void info(const QString& module, int id, const QString& m) { raise(Alert::Type::Info, module, id, m); }
     void warning(const QString& module, int id, const QString& m) { raise(Alert::Type::Warning, module, id, m); }
     void error(const QString& module, int id, const QString& m) { raise(Alert::Type::Error, module, id, m); }
+    // As raise(); `stored` gets the alert once it is in the store (seq 0: it could not be).
+    void raise(Alert::Type type, const QString& module, int id, const QString& message,
+               std::function<void(const Alert&)> stored);
 
-    QList<Alert> recent() const { return recent_; }
+    QList<Alert> recent() const { return recent_; } // the last ones raised here, in memory
+
+    // The store, asynchronously: each callback runs later on this object's thread. Without
+    // a store `query` answers from recent() and the others find nothing.
+    void query(const AlertFilter& filter, std::function<void(const QList<Alert>&)> done);
+    void marks(std::function<void(const QHash<QString, qint64>&)> done);
+    void since(const QHash<QString, qint64>& marks, int limit,
+               std::function<void(const QList<Alert>&, bool more)> done);
+    void merge(const QList<Alert>& alerts, bool contiguous,
+               std::function<void(const AlertStore::MergeResult&)> done);
+
+signals:
+    // An alert raised here is stored and numbered (AlertSync sends it to the other servers).
+    void stored(const lifeline::daemon::Alert& alert);
 
 private:
+    // Runs `job` on the store's thread (in order), then `reply` with its result here.
+    template <typename Result>
+    void onStore(std::function<Result(AlertStore*)> job, std::function<void(const Result&)> reply);
+
     QString server_;
     QFile file_;
     QList<Alert> recent_;
+    QThread thread_;
+    QObject* worker_ = nullptr; // lives on thread_: the context of the store's jobs
+    AlertStore* store_ = nullptr; // used on thread_ only (null: no store)
 };
 
 } // namespace lifeline::daemon

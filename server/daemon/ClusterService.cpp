@@ -1,5 +1,8 @@
 #include "ClusterService.h"
 
+#include "BlockDevice.h"
+#include "DiskLock.h"
+#include "DiskSlot.h"
 #include "HeartbeatManager.h"
 #include "PartitionResolver.h"
 #include "PingProber.h"
@@ -9,6 +12,7 @@
 #include <QHostAddress>
 #include <QJsonArray>
 
+#include <climits>
 #include <ctime>
 
 namespace lifeline::daemon {
@@ -108,6 +112,14 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
                      QStringLiteral("The cluster service has started."));
     });
 
+    setUpPartitionResolution();
+
+    for (const auto& p : peers())
+        peers_.insert(p, Peer{});
+}
+
+// Network partition resolution as the configuration sets it up (again after a push).
+void ClusterService::setUpPartitionResolution() {
     // Ping NP: the first pingnp resource whose device this server has.
     const auto* me = config_.server(local_);
     for (const auto& np : config_.npResources) {
@@ -133,6 +145,47 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
         });
         break;
     }
+    // Disk NP: the first disknp resource whose device this server has.
+    for (const auto& np : config_.npResources) {
+        const auto* device = me ? me->device(np.deviceId) : nullptr;
+        if (np.type != QLatin1String("disknp") || !device)
+            continue;
+        np::DiskLock::Settings lock;
+        lock.name = np.name;
+        lock.device = device->info.trimmed();
+        lock.description = hb::describeBlockDevice(lock.device);
+        for (const auto& s : config_.serversByPriority()) {
+            if (s.name == local_)
+                lock.localSlot = int(lock.slotNames.size());
+            lock.slotNames << s.name;
+        }
+        lock.clusterId = hb::DiskSlot::clusterIdOf(config_.cluster.name);
+        lock.key = heartbeatKey_;
+        lock.incarnation = incarnation_;
+        lock.renewMs = config_.cluster.heartbeatIntervalMs;
+        lock.leaseMs = config_.cluster.heartbeatTimeoutMs;
+        lock.ioTimeoutMs = np.timeoutMs;
+        lock.checkMs = np.intervalMs;
+        diskLock_ = std::make_unique<np::DiskLock>(lock);
+        connect(diskLock_.get(), &np::DiskLock::healthChanged, this, [this](bool ok, const QString& m) {
+            if (ok)
+                alerts_.info(QStringLiteral("np"), alert::DiskLockPathBack, m + QLatin1Char('.'));
+            else
+                alerts_.warning(QStringLiteral("np"), alert::DiskLockPathLost,
+                                m + QStringLiteral(": network partition resolution by disk cannot "
+                                                   "work until it can."));
+        });
+        connect(diskLock_.get(), &np::DiskLock::lost, this, [this](const QString& reason) {
+            if (state_ == ClusterState::Stopped)
+                return;
+            alerts_.error(QStringLiteral("np"), alert::DiskLockLost,
+                          QStringLiteral("This server lost the disk lock it took in a network "
+                                         "partition: %1.").arg(reason));
+            performFinalAction(config_.cluster.npAction,
+                               QStringLiteral("another server holds the disk lock of the partition"));
+        });
+        break;
+    }
     np::PartitionResolver::Settings settings;
     for (const auto& s : config_.serversByPriority())
         settings.servers << s.name;
@@ -143,13 +196,19 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
         if (np.type == QLatin1String("pingnp"))
             settings.pingCheckMs = np.timeoutMs;
     pingCheckMs_ = settings.pingCheckMs;
-    resolver_ = std::make_unique<np::PartitionResolver>(settings, prober_.get(),
-                                                        [this] { return reachablePeers(); });
+    // A server that runs no group lets one that does try the disk lock first, so that a tie
+    // normally keeps the groups where they are.
+    auto lockDelay = [this] {
+        for (const auto& g : executor_.table().groups)
+            if (g.active())
+                return 0;
+        return diskLock_ ? diskLock_->settings().ioTimeoutMs + diskLock_->settings().renewMs : 0;
+    };
+    resolver_ = std::make_unique<np::PartitionResolver>(settings, prober_.get(), diskLock_.get(),
+                                                        [this] { return reachablePeers(); },
+                                                        lockDelay);
     connect(resolver_.get(), &np::PartitionResolver::resolved, this,
             &ClusterService::onPartitionResolved);
-
-    for (const auto& p : peers())
-        peers_.insert(p, Peer{});
 }
 
 ClusterService::~ClusterService() {
@@ -193,24 +252,10 @@ bool ClusterService::start(QString* error) {
         return true;
     if (prober_ && !prober_->start(error))
         return false;
+    if (diskLock_)
+        diskLock_->start();
 
-    heartbeats_ = new cluster::HeartbeatManager(config_, local_, heartbeatKey_, configHash_, incarnation_);
-    heartbeats_->moveToThread(&heartbeatThread_);
-    connect(heartbeats_, &cluster::HeartbeatManager::peerUp, this, &ClusterService::onPeerUp);
-    connect(heartbeats_, &cluster::HeartbeatManager::peerDown, this, &ClusterService::onPeerDown);
-    connect(heartbeats_, &cluster::HeartbeatManager::pathStateChanged, this,
-            &ClusterService::onPathStateChanged);
-    connect(heartbeats_, &cluster::HeartbeatManager::peerConfigHash, this,
-            &ClusterService::onPeerConfigHash);
-    connect(heartbeats_, &cluster::HeartbeatManager::peerStateChanged, this,
-            &ClusterService::onPeerState);
-    connect(heartbeats_, &cluster::HeartbeatManager::pathError, this,
-            [this](const QString& path, const QString& message) {
-                alerts_.warning(QStringLiteral("hb"), alert::PathOffline,
-                                QStringLiteral("Heartbeat %1 cannot be used: %2 (retrying).").arg(path, message));
-            });
-    heartbeats_->setTimeoutRatio(timeoutRatio_);
-    heartbeatThread_.start(QThread::TimeCriticalPriority);
+    createHeartbeats();
     for (auto& p : peers_)
         p = Peer{};
     down_.clear();
@@ -230,6 +275,27 @@ bool ClusterService::start(QString* error) {
     syncWait_.start(config_.cluster.syncWaitMs);
     checkSyncComplete();
     return true;
+}
+
+// A heartbeat manager for config_ on its thread (started by the caller).
+void ClusterService::createHeartbeats() {
+    heartbeats_ = new cluster::HeartbeatManager(config_, local_, heartbeatKey_, configHash_, incarnation_);
+    heartbeats_->moveToThread(&heartbeatThread_);
+    connect(heartbeats_, &cluster::HeartbeatManager::peerUp, this, &ClusterService::onPeerUp);
+    connect(heartbeats_, &cluster::HeartbeatManager::peerDown, this, &ClusterService::onPeerDown);
+    connect(heartbeats_, &cluster::HeartbeatManager::pathStateChanged, this,
+            &ClusterService::onPathStateChanged);
+    connect(heartbeats_, &cluster::HeartbeatManager::peerConfigHash, this,
+            &ClusterService::onPeerConfigHash);
+    connect(heartbeats_, &cluster::HeartbeatManager::peerStateChanged, this,
+            &ClusterService::onPeerState);
+    connect(heartbeats_, &cluster::HeartbeatManager::pathError, this,
+            [this](const QString& path, const QString& message) {
+                alerts_.warning(QStringLiteral("hb"), alert::PathOffline,
+                                QStringLiteral("Heartbeat %1 cannot be used: %2 (retrying).").arg(path, message));
+            });
+    heartbeats_->setTimeoutRatio(timeoutRatio_);
+    heartbeatThread_.start(QThread::TimeCriticalPriority);
 }
 
 void ClusterService::checkSyncComplete() {
@@ -288,6 +354,8 @@ void ClusterService::stopNow(bool graceful) {
         stopHeartbeats(graceful);
         if (prober_)
             prober_->stop();
+        if (diskLock_)
+            diskLock_->stop();
         for (auto& p : peers_)
             p = Peer{};
         setState(ClusterState::Stopped);
@@ -337,9 +405,16 @@ bool ClusterService::resume(QString* error) {
 void ClusterService::setTimeoutRatio(double ratio) {
     if (ratio <= 0)
         return;
+    const bool changed = ratio != timeoutRatio_;
     timeoutRatio_ = ratio;
     if (heartbeats_)
         heartbeats_->setTimeoutRatio(ratio);
+    monitors_.setTimeoutRatio(ratio);
+    // userw's supervisor counts down on its own: start it again with the new timeout.
+    if (changed && keepalive_.isActive()) {
+        keepalive_.stop();
+        startKeepalive();
+    }
 }
 
 void ClusterService::onPeerUp(const QString& peer) {
@@ -358,10 +433,15 @@ void ClusterService::onPeerUp(const QString& peer) {
     pushGroupTable();
     evaluateSoon();
     resolver_->peerBack(peer);
-    alerts_.info(QStringLiteral("cluster"), alert::ServerUp,
-                 wasKnown ? QStringLiteral("Server %1 is up again.").arg(peer)
-                          : QStringLiteral("Server %1 is up.").arg(peer));
+    // The partition is over once every server is heard again: nobody holds the lock then.
+    if (diskLock_ && !resolver_->busy() && reachablePeers().size() == peers_.size())
+        diskLock_->release();
+    if (!quietPeerUp_.remove(peer))
+        alerts_.info(QStringLiteral("cluster"), alert::ServerUp,
+                     wasKnown ? QStringLiteral("Server %1 is up again.").arg(peer)
+                              : QStringLiteral("Server %1 is up.").arg(peer));
     checkSyncComplete();
+    emit peerUp(peer);
 }
 
 void ClusterService::onPeerDown(const QString& peer, bool graceful) {
@@ -465,9 +545,9 @@ void ClusterService::onPathStateChanged(const QString& peer, const QString& path
 
 void ClusterService::onPeerConfigHash(const QString& peer, const QByteArray& hash) {
     auto& p = peers_[peer];
-    const bool wasMismatch = !p.configHash.isEmpty() && p.configHash != configHash_;
+    const bool wasMismatch = !p.configHash.isEmpty() && !sameConfig(p.configHash);
     p.configHash = hash;
-    const bool mismatch = hash != configHash_;
+    const bool mismatch = !sameConfig(hash);
     if (mismatch && !wasMismatch)
         alerts_.warning(QStringLiteral("cluster"), alert::ConfigMismatch,
                         QStringLiteral("Server %1 runs a different configuration (%2, here %3): "
@@ -503,8 +583,10 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
     case policy::Verdict::Survive:
         alerts_.info(QStringLiteral("np"), alert::NpSurvive, text);
         // Take over once the losing side has performed its NP action.
-        QTimer::singleShot(policy::takeoverDelayMs(d, int(config_.cluster.heartbeatIntervalMs * timeoutRatio_),
-                                                   effectiveTimeoutMs(), pingCheckMs_),
+        QTimer::singleShot(policy::takeoverDelayMs(
+                               d, {int(config_.cluster.heartbeatIntervalMs * timeoutRatio_),
+                                   effectiveTimeoutMs(), pingCheckMs_,
+                                   diskLock_ ? diskLock_->acquireLimitMs() : 0}),
                            this, [this, lost, generation = stopGeneration_] {
                                if (generation != stopGeneration_ || state_ != ClusterState::Online)
                                    return;
@@ -574,7 +656,7 @@ QStringList ClusterService::eligibleServers() const {
         }
         const Peer p = peers_.value(s.name);
         const auto* table = view_.table(s.name);
-        if (p.up && p.state == int(ClusterState::Online) && p.configHash == configHash_ &&
+        if (p.up && p.state == int(ClusterState::Online) && sameConfig(p.configHash) &&
             !down_.contains(s.name) && table && view_.confirmed(s.name) && !table->stopping)
             out << s.name;
     }
@@ -601,7 +683,7 @@ QString ClusterService::leader() const {
             return local_;
         const Peer p = peers_.value(s.name);
         const auto* table = view_.table(s.name);
-        if (!p.up || down_.contains(s.name) || p.configHash != configHash_ || (table && table->stopping))
+        if (!p.up || down_.contains(s.name) || !sameConfig(p.configHash) || (table && table->stopping))
             continue;
         if (p.state == int(ClusterState::Online))
             return s.name;
@@ -635,7 +717,7 @@ void ClusterService::evaluateGroups() {
         // starting and reported, so that groups start where the policy says
         // (and a server that joins a running cluster learns that it runs).
         for (auto it = peers_.begin(); it != peers_.end(); ++it) {
-            if (!it->up || down_.contains(it.key()) || it->configHash != configHash_)
+            if (!it->up || down_.contains(it.key()) || !sameConfig(it->configHash))
                 continue;
             if (it->state == int(ClusterState::Starting) ||
                 (it->state == int(ClusterState::Online) && !m.eligible.contains(it.key())))
@@ -814,7 +896,7 @@ void ClusterService::startKeepalive() {
         if (!monitors::KeepaliveClient::parseMethod(m.param(QStringLiteral("method")), &s.method) ||
             s.method == monitors::KeepaliveClient::Method::None)
             return;
-        s.timeoutMs = m.timeoutMs;
+        s.timeoutMs = int(std::min<double>(m.timeoutMs * timeoutRatio_, INT_MAX));
         s.intervalMs = std::min(m.intervalMs, m.timeoutMs / 3); // several pets per timeout
         s.action = m.finalAction == int(config::FinalAction::KeepalivePanic) ||
                            m.finalAction == int(config::FinalAction::SysrqPanic)
@@ -1013,7 +1095,7 @@ QJsonObject ClusterService::status() const {
             state = QStringLiteral("Unknown");
         } else if (!peer.up) {
             state = QStringLiteral("Offline");
-        } else if (!peer.configHash.isEmpty() && peer.configHash != configHash_) {
+        } else if (!peer.configHash.isEmpty() && !sameConfig(peer.configHash)) {
             state = QStringLiteral("Caution");
             reason = QStringLiteral("configuration differs");
         } else {
@@ -1046,8 +1128,12 @@ QJsonObject ClusterService::status() const {
         QJsonArray nps;
         for (const auto& np : config_.npResources) {
             QString npState = QStringLiteral("Unknown");
-            if (isLocal && prober_ && state_ != ClusterState::Stopped && s.device(np.deviceId))
+            const bool running = isLocal && state_ != ClusterState::Stopped && s.device(np.deviceId);
+            if (running && np.type == QLatin1String("pingnp") && prober_)
                 npState = prober_->anyReachable() ? QStringLiteral("Normal") : QStringLiteral("Error");
+            else if (running && np.type == QLatin1String("disknp") && diskLock_ &&
+                     diskLock_->settings().name == np.name)
+                npState = diskLock_->healthy() ? QStringLiteral("Normal") : QStringLiteral("Error");
             nps.append(QJsonObject{{"name", np.name},
                                    {"type", np.type},
                                    {"comment", typeComment(ObjectClass::NpResource, np.type, QString())},

@@ -10,6 +10,7 @@
 #include "KeepaliveClient.h"
 #include "MonitorRunner.h"
 
+#include "ApplyPolicy.h"
 #include "ClusterConfig.h"
 #include "ConfigDocument.h"
 #include "PartitionPolicy.h"
@@ -27,6 +28,7 @@
 
 namespace lifeline::np {
 class PingProber;
+class DiskLock;
 class PartitionResolver;
 } // namespace lifeline::np
 namespace lifeline::cluster {
@@ -71,8 +73,8 @@ public:
     void stop(std::function<void()> done = {});
     bool suspend(QString* error);
     bool resume(QString* error);
-    // Multiplies the heartbeat timeout (and what derives from it) by `ratio` > 0:
-    // the mechanism behind clptoratio.
+    // Multiplies the heartbeat timeout (and what derives from it) and every monitor timeout
+    // (userw's keepalive supervisor included) by `ratio` > 0: the mechanism behind clptoratio.
     void setTimeoutRatio(double ratio);
     double timeoutRatio() const { return timeoutRatio_; }
 
@@ -80,7 +82,9 @@ public:
     const config::ClusterConfig& config() const { return config_; }
     const config::ConfigDocument& document() const { return document_; }
     QString localServer() const { return local_; }
+    const config::Paths& paths() const { return paths_; }
     AlertLog& alerts() { return alerts_; }
+    PowerControl& power() { return *power_; } // clpstdn, clpdown (ShutdownCoordinator)
 
     QJsonObject status() const; // the `status` schema of server/control/PROTOCOL.md
 
@@ -102,8 +106,23 @@ public:
     // reachable server to do the same (the escalation adds up every server's counters).
     bool resetMonitorCounters(const QString& monitor, QString* error);
 
+    // ---- configuration distribution (clpcfctrl --push; ClusterServiceConfig.cpp) ----
+    QByteArray configHash() const { return configHash_; }
+    // This server's part of the state ApplyPolicy checks an upload against.
+    policy::ApplyState localApplyState() const;
+    // Runs `next` from now on (the caller checked with ApplyPolicy that this state
+    // allows the change): new groups and monitors appear, changed ones that are
+    // stopped or suspended are rebuilt, running groups are not touched, and the
+    // heartbeats and network partition resolution are set up again when they changed.
+    void applyConfig(config::ClusterConfig next, config::ConfigDocument document);
+    // During a push the servers switch one after the other: until it ends, a peer
+    // running `otherHash` (the other side of the switch) counts as running ours.
+    void beginConfigTransition(const QByteArray& otherHash);
+    void endConfigTransition();
+
 signals:
     void stateChanged(lifeline::daemon::ClusterState state);
+    void peerUp(const QString& peer); // a server is heard (again): AlertSync fetches its alerts
 
 private:
     void setState(ClusterState state);
@@ -136,12 +155,21 @@ private:
     QStringList peers() const;
     int effectiveTimeoutMs() const { return int(config_.cluster.heartbeatTimeoutMs * timeoutRatio_); }
     void stopHeartbeats(bool graceful);
+    void createHeartbeats();
+    void setUpPartitionResolution();
+    void replaceHeartbeats(quint64 lastSequence); // ClusterServiceConfig.cpp
+    void announceConfigDifferences(const QHash<QString, bool>& sameBefore);
+    bool sameConfig(const QByteArray& hash) const {
+        return hash == configHash_ || (!transitionHash_.isEmpty() && hash == transitionHash_);
+    }
 
     config::Paths paths_;
     QString local_;
     config::ClusterConfig config_;
     config::ConfigDocument document_;
     QByteArray configHash_;
+    QByteArray transitionHash_;  // the other side's configuration during a push (sameConfig)
+    QSet<QString> quietPeerUp_;  // peers a replaced heartbeat manager announces again: no alert
     QByteArray heartbeatKey_;
     std::unique_ptr<PowerControl> power_;
     AlertLog alerts_;
@@ -151,6 +179,7 @@ private:
     QThread heartbeatThread_;
     cluster::HeartbeatManager* heartbeats_ = nullptr; // lives on heartbeatThread_
     std::unique_ptr<np::PingProber> prober_;
+    std::unique_ptr<np::DiskLock> diskLock_; // disknp: the tie-breaker on the shared disk
     std::unique_ptr<np::PartitionResolver> resolver_;
     QTimer syncWait_;
 

@@ -1,6 +1,11 @@
 #include "CommandRouter.h"
 
+#include "AlertSync.h"
 #include "ClusterService.h"
+#include "ConfigDistributor.h"
+#include "LogCollector.h"
+#include "ShutdownCoordinator.h"
+#include "TimeoutRatioSync.h"
 
 #include "ControlServer.h"
 #include "RpcClient.h"
@@ -43,6 +48,8 @@ CommandRouter::CommandRouter(ClusterService& service, control::ControlServer& co
                              rpc::RpcServer& rpcServer, rpc::RpcClient& rpcClient, QObject* parent)
     : QObject(parent), service_(service), control_(control), rpcServer_(rpcServer),
       rpcClient_(rpcClient) {
+    // Every RPC method is for the servers of the configuration this server runs now.
+    rpcServer_.setCallerCheck([this](const QString& peer) { return service_.config().server(peer) != nullptr; });
     registerControlCommands();
     registerRpcMethods();
     service_.setPeerCall([this](const QString& server, const QString& method, const QJsonObject& params,
@@ -51,6 +58,38 @@ CommandRouter::CommandRouter(ClusterService& service, control::ControlServer& co
         callPeer(server, addressesOf(server), method, params, timeoutMs,
                  method == QLatin1String("groups.report"), std::move(done));
     });
+    // For idempotent methods: any address of the server may answer.
+    const auto anyAddress = [this](const QString& server, const QString& method, const QJsonObject& params,
+                                   int timeoutMs, Result done) {
+        callPeer(server, addressesOf(server), method, params, timeoutMs, true, std::move(done));
+    };
+    // Alert synchronisation between the servers' stores.
+    auto* alertSync = new AlertSync(
+        service_.alerts(),
+        [this] {
+            QStringList peers;
+            for (const auto& s : service_.config().servers)
+                if (s.name != service_.localServer())
+                    peers << s.name;
+            return peers;
+        },
+        anyAddress, rpcServer_, this);
+    connect(&service_, &ClusterService::peerUp, alertSync, &AlertSync::peerUp);
+    alertSync->start();
+    // clpcfctrl --push/--pull and this server's part in a push (every step is idempotent by token).
+    new ConfigDistributor(
+        service_, control_, rpcServer_,
+        [this](const QString& server, const QStringList& addresses, const QString& method,
+               const QJsonObject& params, int timeoutMs,
+               Result done) { callPeer(server, addresses, method, params, timeoutMs, true, std::move(done)); },
+        this);
+    // clplogcc: every server archives its own logs; the requests for the others go over RPC (a
+    // repeated logs.collect only leaves an archive that expires unread).
+    new LogCollector(service_, control_, rpcServer_, anyAddress, this);
+    // clptoratio (the setting is loaded and applied before the cluster service starts).
+    new TimeoutRatioSync(service_, control_, rpcServer_, anyAddress, this);
+    // clpstdn, clpdown.
+    new ShutdownCoordinator(service_, control_, rpcServer_, anyAddress, this);
 }
 
 void CommandRouter::runLocally(const QString& operation, Done done) {
@@ -82,26 +121,7 @@ void CommandRouter::runLocally(const QString& operation, Done done) {
 // Interconnect first: the addresses of the server's LAN devices in the order of
 // the heartbeats that use them, then its other LAN devices.
 QStringList CommandRouter::addressesOf(const QString& server) const {
-    const auto& cfg = service_.config();
-    const auto* s = cfg.server(server);
-    if (!s)
-        return {};
-    auto heartbeats = cfg.heartbeats;
-    std::stable_sort(heartbeats.begin(), heartbeats.end(),
-                     [](auto& a, auto& b) { return a.priority < b.priority; });
-    QStringList out;
-    auto add = [&](const config::Device* d) {
-        if (!d || d->type != QLatin1String("lan"))
-            return;
-        const QString address = d->info.section('/', 0, 0);
-        if (!out.contains(address))
-            out << address;
-    };
-    for (const auto& hb : heartbeats)
-        add(s->device(hb.deviceId));
-    for (const auto& d : s->devices)
-        add(&d);
-    return out;
+    return service_.config().lanAddresses(server);
 }
 
 void CommandRouter::callPeer(const QString& server, QStringList addresses, const QString& method,
@@ -152,25 +172,45 @@ void CommandRouter::registerControlCommands() {
                                           {"hash", QString::fromLatin1(service_.document().contentHash().toHex())},
                                           {"generation", 0}});
                              });
+    // The cluster-wide alert history of this server's store, newest last (clpstat --alert).
     control_.registerCommand(QStringLiteral("alerts"), Access::Read,
-                             [this](const control::Request&, control::Responder r) {
-                                 QJsonArray list;
-                                 for (const auto& a : service_.alerts().recent())
-                                     list.append(a.toJson());
-                                 r.reply({{"alerts", list}});
-                             });
-    // The mechanism of clptoratio (the command comes with the operations issue):
-    // {"ratio": 3} on this server; cluster-wide distribution comes with it.
-    control_.registerCommand(QStringLiteral("cluster.timeoutratio"), Access::Write,
                              [this](const control::Request& request, control::Responder r) {
-                                 const double ratio = request.args.value("ratio").toDouble();
-                                 if (ratio <= 0) {
-                                     r.fail(QStringLiteral("bad-request"),
-                                            QStringLiteral("ratio must be a number above 0"));
+                                 QString error;
+                                 const auto filter = AlertFilter::fromJson(request.args, &error);
+                                 if (!filter) {
+                                     r.fail(QStringLiteral("bad-request"), error);
                                      return;
                                  }
-                                 service_.setTimeoutRatio(ratio);
-                                 r.reply({{"ratio", ratio}});
+                                 const bool stored = service_.alerts().hasStore();
+                                 service_.alerts().query(*filter, [r, stored](const QList<Alert>& alerts) {
+                                     QJsonArray list;
+                                     for (const auto& a : alerts)
+                                         list.append(a.toJson());
+                                     r.reply({{"alerts", list}, {"stored", stored}});
+                                 });
+                             });
+    // clplogcmd: an alert of module "logcmd" raised here (exec and genw scripts use it).
+    control_.registerCommand(QStringLiteral("alert.add"), Access::Write,
+                             [this](const control::Request& request, control::Responder r) {
+                                 QString message = request.args.value("message").toString().simplified();
+                                 const auto type = Alert::typeFromName(request.args.value("type").toString(
+                                     QStringLiteral("info")));
+                                 const int id = request.args.value("id").toInt(alert::LogCommand);
+                                 if (message.isEmpty() || message.size() > alert::kLogCommandMaxMessage) {
+                                     r.fail(QStringLiteral("bad-request"),
+                                            QStringLiteral("the message must have 1 to %1 characters")
+                                                .arg(alert::kLogCommandMaxMessage));
+                                     return;
+                                 }
+                                 if (!type || id < 1 || id > alert::kLogCommandMaxId) {
+                                     r.fail(QStringLiteral("bad-request"),
+                                            QStringLiteral("the level must be info, warning or error and "
+                                                           "the event id 1 to %1")
+                                                .arg(alert::kLogCommandMaxId));
+                                     return;
+                                 }
+                                 service_.alerts().raise(*type, QStringLiteral("logcmd"), id, message,
+                                                         [r](const Alert& a) { r.reply(a.toJson()); });
                              });
     for (const auto& operation : kOperations) {
         control_.registerCommand(
@@ -213,14 +253,8 @@ void CommandRouter::registerControlCommands() {
 void CommandRouter::registerRpcMethods() {
     for (const auto& operation : kOperations)
         rpcServer_.registerMethod(QStringLiteral("cluster.") + operation,
-                                  [this, operation](const QJsonObject&, const QString& peer,
+                                  [this, operation](const QJsonObject&, const QString&,
                                                     rpc::RpcServer::Responder r) {
-                                      // A valid certificate proves membership of the
-                                      // cluster key, not of this configuration.
-                                      if (!service_.config().server(peer)) {
-                                          r.fail(QStringLiteral("%1 is not a server of this cluster's configuration").arg(peer));
-                                          return;
-                                      }
                                       runLocally(operation, [r](bool ok, const QString& error) mutable {
                                           if (ok)
                                               r.reply(QJsonObject{});

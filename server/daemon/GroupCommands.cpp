@@ -78,35 +78,23 @@ void CommandRouter::registerGroupMethods() {
                                  });
 
     // ---- between servers ----
-    auto member = [this](const QString& peer, const rpc::RpcServer::Responder& r) {
-        // A valid certificate proves the cluster key, not this configuration.
-        if (service_.config().server(peer))
-            return true;
-        r.fail(QStringLiteral("%1 is not a server of this cluster's configuration").arg(peer));
-        return false;
-    };
+    // (RpcServer's caller check admits only servers of the configuration.)
     rpcServer_.registerMethod(QStringLiteral("groups.report"),
-                              [this, member](const QJsonObject& params, const QString& peer,
+                              [this](const QJsonObject& params, const QString& peer,
                                              rpc::RpcServer::Responder r) {
-                                  if (!member(peer, r))
-                                      return;
                                   service_.acceptGroupTable(peer, params.value("table").toObject());
                                   r.reply();
                               });
     rpcServer_.registerMethod(QStringLiteral("group.failed"),
-                              [this, member](const QJsonObject& params, const QString& peer,
+                              [this](const QJsonObject& params, const QString&,
                                              rpc::RpcServer::Responder r) {
-                                  if (!member(peer, r))
-                                      return;
                                   service_.groupFailed(params.value("group").toString(),
                                                        params.value("server").toString());
                                   r.reply();
                               });
     rpcServer_.registerMethod(QStringLiteral("monitors.reset"),
-                              [this, member](const QJsonObject& params, const QString& peer,
+                              [this](const QJsonObject& params, const QString&,
                                              rpc::RpcServer::Responder r) {
-                                  if (!member(peer, r))
-                                      return;
                                   QString error;
                                   if (service_.monitors().resetCounters(params.value("monitor").toString(), &error))
                                       r.reply();
@@ -114,16 +102,13 @@ void CommandRouter::registerGroupMethods() {
                                       r.fail(error);
                               });
     rpcServer_.registerMethod(QStringLiteral("groups.get"),
-                              [this, member](const QJsonObject&, const QString& peer,
+                              [this](const QJsonObject&, const QString&,
                                              rpc::RpcServer::Responder r) {
-                                  if (member(peer, r))
-                                      r.reply({{"table", service_.localGroupTable()}});
+                                  r.reply({{"table", service_.localGroupTable()}});
                               });
     rpcServer_.registerMethod(QStringLiteral("group.run"),
-                              [this, member](const QJsonObject& params, const QString& peer,
+                              [this](const QJsonObject& params, const QString&,
                                              rpc::RpcServer::Responder r) {
-                                  if (!member(peer, r))
-                                      return;
                                   engine::RunRequest request;
                                   QString error;
                                   if (!engine::RunRequest::fromJson(params, &request, &error)) {
@@ -136,10 +121,8 @@ void CommandRouter::registerGroupMethods() {
                                   });
                               });
     rpcServer_.registerMethod(QStringLiteral("group.request"),
-                              [this, member](const QJsonObject& params, const QString& peer,
+                              [this](const QJsonObject& params, const QString&,
                                              rpc::RpcServer::Responder r) {
-                                  if (!member(peer, r))
-                                      return;
                                   policy::OperatorRequest op;
                                   if (!policy::parseRequestKind(params.value("kind").toString(), &op.kind)) {
                                       r.fail(QStringLiteral("unknown request kind"));

@@ -12,6 +12,7 @@ QString PowerControl::actionName(Action a) {
     case Action::Reboot: return QStringLiteral("reboot");
     case Action::Panic: return QStringLiteral("panic");
     case Action::Reset: return QStringLiteral("reset");
+    case Action::Halt: return QStringLiteral("halt");
     }
     return {};
 }

@@ -1,6 +1,7 @@
 #include "SystemPowerControl.h"
 
 #include <QFile>
+#include <QProcess>
 
 #include <cerrno>
 #include <cstring>
@@ -26,6 +27,7 @@ bool SystemPowerControl::perform(Action action, QString* error) {
     switch (action) {
     case Action::Shutdown: command = RB_POWER_OFF; break;
     case Action::Reboot: command = RB_AUTOBOOT; break;
+    case Action::Halt: command = RB_HALT_SYSTEM; break;
     case Action::Panic: return sysrq('c', error);
     case Action::Reset: return sysrq('b', error);
     }
@@ -33,6 +35,19 @@ bool SystemPowerControl::perform(Action action, QString* error) {
     if (error)
         *error = QStringLiteral("reboot(2): %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
     return false;
+}
+
+bool SystemPowerControl::shutDownOs(Action action, QString* error) {
+    const char* verb = action == Action::Reboot ? "reboot" : action == Action::Halt ? "halt" : "poweroff";
+    if (action == Action::Shutdown || action == Action::Reboot || action == Action::Halt) {
+        // systemctl returns once the job is queued; the shutdown itself follows.
+        QProcess systemctl;
+        systemctl.start(QStringLiteral("systemctl"), {QString::fromLatin1(verb)});
+        if (systemctl.waitForFinished(30000) && systemctl.exitStatus() == QProcess::NormalExit &&
+            systemctl.exitCode() == 0)
+            return true;
+    }
+    return perform(action, error);
 }
 
 } // namespace lifeline::daemon

@@ -11,6 +11,9 @@ namespace lifeline::daemon {
 class SystemPowerControl : public PowerControl {
 public:
     bool perform(Action action, QString* error) override;
+    // clpstdn / clpdown: `systemctl poweroff|reboot|halt` (an orderly shutdown); perform()
+    // when systemd cannot be asked.
+    bool shutDownOs(Action action, QString* error) override;
 };
 
 } // namespace lifeline::daemon

@@ -1,6 +1,6 @@
 // lifelined — the Lifeline cluster service of one server.
 //
-//   lifelined [--root DIR] [--node NAME] [--power real|sandbox:CMD] [--stopped]
+//   lifelined [--root DIR] [--node NAME] [--power real|sandbox:CMD] [--stopped] [--alert-rows N]
 //   lifelined --create-key [--root DIR] [--force]
 //
 // It loads <root>/etc/lifeline/clp.conf (and refuses to start when it has errors),
@@ -92,6 +92,9 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("stopped"), QStringLiteral("Do not start the cluster service (clpcl -s starts it).")});
     parser.addOption({QStringLiteral("create-key"), QStringLiteral("Generate the cluster key clp.key beside clp.conf and exit.")});
     parser.addOption({QStringLiteral("force"), QStringLiteral("With --create-key: replace an existing key.")});
+    parser.addOption({QStringLiteral("alert-rows"),
+                      QStringLiteral("Alerts kept in the alert store (default 10000; the oldest go first)."),
+                      QStringLiteral("N"), QString::number(daemon::AlertStore::kDefaultMaxRows)});
     parser.process(app);
 
     const auto paths = config::Paths::resolve(parser.value(QStringLiteral("root")));
@@ -129,6 +132,13 @@ int main(int argc, char** argv) {
     daemon::ClusterService service({paths, node, loaded.config, std::move(*loaded.document),
                                     key.deriveKey("heartbeat"), std::move(power),
                                     parser.value(QStringLiteral("power"))});
+    bool rowsOk = false;
+    const int alertRows = parser.value(QStringLiteral("alert-rows")).toInt(&rowsOk);
+    if (!rowsOk || alertRows < 1)
+        return fail(QStringLiteral("--alert-rows must be a number of 1 or more"));
+    // Without its store the service still runs: alerts then go to alert.log, stderr and syslog.
+    if (!service.alerts().openStore(paths.stateDir() + QStringLiteral("/alerts.db"), alertRows, &error))
+        std::fprintf(stderr, "lifelined: %s; alerts are not stored or synchronised\n", qPrintable(error));
     control::ControlServer control;
     if (!control.listen(paths.root(), &error))
         return fail(error);

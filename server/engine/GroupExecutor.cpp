@@ -152,26 +152,66 @@ QSet<QString> GroupExecutor::onlineResources() const {
 }
 
 void GroupExecutor::observeAll() {
-    for (auto g = table_.groups.begin(); g != table_.groups.end(); ++g) {
-        for (auto r = g->resources.begin(); r != g->resources.end(); ++r) {
-            QString error;
-            auto* d = driver(g.key(), r.key(), &error);
-            if (!d) {
-                r->state = ResourceState::Offline;
-                continue;
-            }
-            QString reason;
-            const auto seen = d->observe(&reason);
-            // Only "active here" counts at start: anything else is released or
-            // protected, and the first activation tells the rest.
-            r->state = seen == ResourceState::Online ? ResourceState::Online : ResourceState::Offline;
-            if (r->state != ResourceState::Online && !d->protectInactive(&error))
-                emit alert(AlertType::Warning, QStringLiteral("rsc"), alert::ResourceDeactivationFailed,
-                           QStringLiteral("Cannot protect inactive resource %1: %2").arg(r.key(), error));
-        }
-        refreshGroupState(g.key());
-    }
+    for (const auto& group : table_.groups.keys())
+        observeGroup(group);
     bump();
+}
+
+void GroupExecutor::observeGroup(const QString& group) {
+    auto g = table_.groups.find(group);
+    for (auto r = g->resources.begin(); r != g->resources.end(); ++r) {
+        QString error;
+        auto* d = driver(g.key(), r.key(), &error);
+        if (!d) {
+            r->state = ResourceState::Offline;
+            continue;
+        }
+        QString reason;
+        const auto seen = d->observe(&reason);
+        // Only "active here" counts at start: anything else is released or
+        // protected, and the first activation tells the rest.
+        r->state = seen == ResourceState::Online ? ResourceState::Online : ResourceState::Offline;
+        if (r->state != ResourceState::Online && !d->protectInactive(&error))
+            emit alert(AlertType::Warning, QStringLiteral("rsc"), alert::ResourceDeactivationFailed,
+                       QStringLiteral("Cannot protect inactive resource %1: %2").arg(r.key(), error));
+    }
+    refreshGroupState(g.key());
+}
+
+void GroupExecutor::reloadConfig(const QStringList& changed) {
+    auto idle = [this](const QString& group) {
+        return !table_.groups.value(group).active() && !running_.contains(group);
+    };
+    auto dropDrivers = [this](const LocalGroup& g) {
+        for (auto r = g.resources.begin(); r != g.resources.end(); ++r)
+            drivers_.remove(r.key());
+    };
+    bool any = false;
+    // Groups gone from the configuration, or no longer for this server.
+    for (const auto& name : table_.groups.keys()) {
+        const auto* g = config_.group(name);
+        if ((g && config_.serversFor(*g).contains(local_)) || !idle(name))
+            continue;
+        dropDrivers(table_.groups.take(name));
+        any = true;
+    }
+    for (const auto& g : config_.groups) {
+        if (!config_.serversFor(g).contains(local_))
+            continue;
+        const bool known = table_.groups.contains(g.name);
+        if (known && (!changed.contains(g.name) || !idle(g.name)))
+            continue;
+        if (known)
+            dropDrivers(table_.groups.value(g.name));
+        LocalGroup lg;
+        for (const auto& ref : g.resourceRefs)
+            lg.resources.insert(config::splitResourceRef(ref).second, ResourceStatus{});
+        table_.groups.insert(g.name, lg);
+        observeGroup(g.name);
+        any = true;
+    }
+    if (any)
+        bump();
 }
 
 void GroupExecutor::setResource(const QString& group, const QString& resource, ResourceState state,

@@ -76,6 +76,12 @@ public:
     void releaseAll(resources::ResourceEvent event, std::function<void(bool ok)> done);
     // Forgets a "held" or "stuck" mark after an operator clear.
     void clearMarks(const QString& group);
+    // The configuration was replaced (clpcfctrl --push): groups this server may now
+    // run are added (their resources observed and protected), groups it may no
+    // longer run are dropped, and the groups in `changed` are rebuilt with fresh
+    // drivers. Only groups that are Offline and idle here are touched; a change to a
+    // group that runs waits until it is stopped (ApplyPolicy: stop the group).
+    void reloadConfig(const QStringList& changed);
     void setStopping(bool stopping);
     void setClusterStarted(bool started);
     // Publishes this server's recovery counters of `monitor` with the table.
@@ -108,6 +114,7 @@ private:
     void setResource(const QString& group, const QString& resource, resources::ResourceState state,
                      const QString& reason);
     void refreshGroupState(const QString& group);
+    void observeGroup(const QString& group);
     void bump();
 
     config::Paths paths_;

@@ -25,6 +25,7 @@ struct MonitorRunner::Entry {
     QTimer deadline;
     bool checking = false;
     int checkId = 0;       // answers of an abandoned check are ignored
+    QElapsedTimer checkStarted;
     bool suspended = false;
     bool runsHere = true; // the monitor's servers include this one
     bool busyReported = false;
@@ -50,43 +51,46 @@ MonitorRunner::MonitorRunner(config::Paths paths, QString local, const config::C
       resources_(std::move(resources)) {
     // mtw reads the other monitors' states here (one runner per lifelined).
     monitors::MultiTargetMonitor::setStateLookup([this](const QString& name) { return stateOf(name); });
-    for (const auto& m : config_.monitors) {
-        auto e = std::make_shared<Entry>();
-        e->monitor = m;
-        e->runsHere = m.runsOn(local_);
-        monitors::MonitorContext context;
-        context.paths = paths_;
-        context.localServer = local_;
-        context.monitor = m;
-        context.config = &config_;
-        context.resource = resources_;
-        e->driver = monitors::createMonitorDriver(context, &e->driverError);
-        Entry* raw = e.get();
-        e->interval.setTimerType(Qt::PreciseTimer);
-        e->deadline.setSingleShot(true);
-        e->deadline.setTimerType(Qt::PreciseTimer);
-        connect(&e->interval, &QTimer::timeout, this, [this, raw] { tick(*raw); });
-        connect(&e->deadline, &QTimer::timeout, this, [this, raw] {
-            if (!raw->checking)
-                return;
-            raw->driver->cancel();
-            raw->checking = false;
-            ++raw->checkId;
-            ++raw->timeouts;
-            emit alert(AlertType::Warning, QStringLiteral("mon"), alert::MonitorTimedOut,
-                       QStringLiteral("Monitor %1: the check timed out after %2 s.")
-                           .arg(raw->monitor.name).arg(raw->monitor.timeoutMs / 1000.0));
-            finished(*raw, CheckResult::Error,
-                     QStringLiteral("the check timed out after %1 s").arg(raw->monitor.timeoutMs / 1000.0),
-                     /*timedOut=*/true);
+    for (const auto& m : config_.monitors)
+        entries_ << makeEntry(m);
+}
+
+std::shared_ptr<MonitorRunner::Entry> MonitorRunner::makeEntry(const config::Monitor& m) {
+    auto e = std::make_shared<Entry>();
+    e->monitor = m;
+    e->runsHere = m.runsOn(local_);
+    monitors::MonitorContext context;
+    context.paths = paths_;
+    context.localServer = local_;
+    context.monitor = m;
+    context.config = &config_;
+    context.resource = resources_;
+    context.timeoutRatio = [this] { return timeoutRatio_; };
+    e->driver = monitors::createMonitorDriver(context, &e->driverError);
+    Entry* raw = e.get();
+    e->interval.setTimerType(Qt::PreciseTimer);
+    e->deadline.setSingleShot(true);
+    e->deadline.setTimerType(Qt::PreciseTimer);
+    connect(&e->interval, &QTimer::timeout, this, [this, raw] { tick(*raw); });
+    connect(&e->deadline, &QTimer::timeout, this, [this, raw] {
+        if (!raw->checking)
+            return;
+        raw->driver->cancel();
+        raw->checking = false;
+        ++raw->checkId;
+        ++raw->timeouts;
+        const double seconds = raw->driver->context().timeoutMs() / 1000.0;
+        emit alert(AlertType::Warning, QStringLiteral("mon"), alert::MonitorTimedOut,
+                   QStringLiteral("Monitor %1: the check timed out after %2 s.").arg(raw->monitor.name).arg(seconds));
+        finished(*raw, CheckResult::Error, QStringLiteral("the check timed out after %1 s").arg(seconds),
+                 /*timedOut=*/true);
+    });
+    if (e->driver)
+        connect(e->driver.get(), &monitors::MonitorDriver::checkNow, this, [this, raw] {
+            if (started_ && !raw->checking)
+                tick(*raw);
         });
-        if (e->driver)
-            connect(e->driver.get(), &monitors::MonitorDriver::checkNow, this, [this, raw] {
-                if (started_ && !raw->checking)
-                    tick(*raw);
-            });
-        entries_ << e;
-    }
+    return e;
 }
 
 MonitorRunner::~MonitorRunner() { stop(); }
@@ -95,26 +99,73 @@ void MonitorRunner::start() {
     if (started_)
         return;
     started_ = true;
-    for (auto& e : entries_) {
-        e->failures = 0;
-        if (!e->driver) {
-            setState(*e, QStringLiteral("Unknown"), e->driverError);
-            continue;
-        }
-        if (!e->runsHere) {
-            setState(*e, QStringLiteral("Offline"),
-                     QStringLiteral("runs on %1 only").arg(e->monitor.servers.join(QStringLiteral(", "))));
-            continue;
-        }
-        setState(*e, e->suspended ? QStringLiteral("Suspended") : QStringLiteral("Offline"), {});
-        e->interval.start(std::max(50, e->monitor.intervalMs));
-        // The first check after the wait time (at least right away, on the event loop).
-        Entry* raw = e.get();
-        QTimer::singleShot(e->monitor.firstWaitMs, this, [this, raw] {
-            if (started_)
-                tick(*raw);
-        });
+    for (auto& e : entries_)
+        startEntry(*e);
+}
+
+void MonitorRunner::startEntry(Entry& e) {
+    e.failures = 0;
+    if (!e.driver) {
+        setState(e, QStringLiteral("Unknown"), e.driverError);
+        return;
     }
+    if (!e.runsHere) {
+        setState(e, QStringLiteral("Offline"),
+                 QStringLiteral("runs on %1 only").arg(e.monitor.servers.join(QStringLiteral(", "))));
+        return;
+    }
+    setState(e, e.suspended ? QStringLiteral("Suspended") : QStringLiteral("Offline"), {});
+    e.interval.start(std::max(50, e.monitor.intervalMs));
+    // The first check after the wait time (at least right away, on the event loop); the
+    // entry's own timer is the context, so a monitor removed meanwhile is not checked.
+    Entry* raw = &e;
+    QTimer::singleShot(e.monitor.firstWaitMs, &e.interval, [this, raw] {
+        if (started_)
+            tick(*raw);
+    });
+}
+
+void MonitorRunner::stopEntry(Entry& e) {
+    e.interval.stop();
+    e.deadline.stop();
+    if (e.checking && e.driver)
+        e.driver->cancel();
+    e.checking = false;
+    ++e.checkId;
+}
+
+void MonitorRunner::reloadConfig(const QStringList& changed) {
+    QList<std::shared_ptr<Entry>> next;
+    for (const auto& m : config_.monitors) {
+        Entry* old = find(m.name, nullptr);
+        if (old && !changed.contains(m.name)) {
+            old->monitor = m; // what no change needs a restart for (its comment)
+            for (auto& e : entries_)
+                if (e.get() == old)
+                    next << e;
+            continue;
+        }
+        auto e = makeEntry(m);
+        if (old) {
+            e->suspended = old->suspended; // clpmonctrl -s is the operator's, not the file's
+            stopEntry(*old);
+        }
+        if (started_)
+            startEntry(*e);
+        next << e;
+    }
+    for (auto& e : entries_)
+        if (!next.contains(e))
+            stopEntry(*e); // removed from the configuration
+    entries_ = next;
+}
+
+QStringList MonitorRunner::suspendedMonitors() const {
+    QStringList out;
+    for (const auto& e : entries_)
+        if (e->suspended)
+            out << e->monitor.name;
+    return out;
 }
 
 void MonitorRunner::stop() {
@@ -166,7 +217,8 @@ void MonitorRunner::tick(Entry& e) {
     }
     e.checking = true;
     const int id = ++e.checkId;
-    e.deadline.start(std::max(50, e.monitor.timeoutMs));
+    e.checkStarted.start();
+    e.deadline.start(std::max(50, e.driver->context().timeoutMs()));
     e.driver->check([this, &e, id](CheckResult result, const QString& detail) {
         if (id != e.checkId || !e.checking)
             return; // abandoned (timed out, stopped)
@@ -395,6 +447,15 @@ QJsonArray MonitorRunner::toJson() const {
                                {"failoversHere", e->counters.failovers}});
     }
     return out;
+}
+
+void MonitorRunner::setTimeoutRatio(double ratio) {
+    if (!(ratio > 0) || ratio == timeoutRatio_)
+        return;
+    timeoutRatio_ = ratio;
+    for (auto& e : entries_)
+        if (e->checking && e->driver)
+            e->deadline.start(int(std::max<qint64>(0, e->driver->context().timeoutMs() - e->checkStarted.elapsed())));
 }
 
 } // namespace lifeline::engine

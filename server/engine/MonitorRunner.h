@@ -50,7 +50,16 @@ public:
     bool resetCounters(const QString& name, QString* error);
     // "Normal", "Error", "Warning", "Offline", "Suspended", "Unknown" (for mtw and the status).
     QString stateOf(const QString& name) const;
+    // Monitors suspended on this server (clpmonctrl -s).
+    QStringList suspendedMonitors() const;
+    // The configuration was replaced (clpcfctrl --push): monitors added are made
+    // (and started when the runner runs), monitors removed are stopped, and the ones
+    // in `changed` are made again with their new settings, keeping clpmonctrl's suspend.
+    void reloadConfig(const QStringList& changed);
     QJsonArray toJson() const;
+    // clptoratio: every monitor timeout is multiplied by `ratio` (a check under way gets
+    // the new limit counted from its start).
+    void setTimeoutRatio(double ratio);
 
 signals:
     void recoveryNeeded(const QString& monitor, lifeline::policy::MonitorStep step, const QString& reason);
@@ -60,6 +69,9 @@ signals:
 
 private:
     struct Entry;
+    std::shared_ptr<Entry> makeEntry(const config::Monitor& m);
+    void startEntry(Entry& e);
+    void stopEntry(Entry& e);
     void tick(Entry& e);
     void finished(Entry& e, monitors::CheckResult result, const QString& detail, bool timedOut = false);
     void escalate(Entry& e, const QString& detail, bool timedOut);
@@ -77,6 +89,7 @@ private:
     QList<std::shared_ptr<Entry>> entries_;
     QSet<QString> active_;
     bool started_ = false;
+    double timeoutRatio_ = 1.0;
 };
 
 } // namespace lifeline::engine

@@ -11,7 +11,7 @@ QString verdictName(Verdict v) {
     return {};
 }
 
-static PartitionDecision byPing(const PartitionInput& in, const QString& prefix) {
+static PartitionDecision byPingAlone(const PartitionInput& in, const QString& prefix) {
     PartitionDecision d;
     d.method = QStringLiteral("ping");
     if (!in.pingConfigured) {
@@ -39,12 +39,51 @@ static PartitionDecision byPing(const PartitionInput& in, const QString& prefix)
     return d;
 }
 
-PartitionDecision resolvePartition(const PartitionInput& in) {
-    const int total = int(in.servers.size());
+bool pingIsolates(const PartitionInput& in) {
+    return in.pingConfigured && !in.pingReachableNow && in.pingReachableBefore;
+}
+
+static PartitionDecision byTieBreakers(const PartitionInput& in, const QString& prefix) {
+    if (!in.lockConfigured || pingIsolates(in))
+        return byPingAlone(in, prefix);
+    PartitionDecision d;
+    const bool pingDecides = in.pingConfigured && in.pingReachableNow;
+    // With ping configured, the other side ran its ping check too: its decision comes that
+    // much later whatever the check said (takeoverDelayMs).
+    d.method = in.pingConfigured ? QStringLiteral("ping+disk") : QStringLiteral("disk");
+    d.pingTargetAlreadyLost = in.pingConfigured && !in.pingReachableNow; // (before: see pingIsolates)
+    const QString ping = !in.pingConfigured ? QString()
+                         : pingDecides     ? QStringLiteral("a ping target answers and ")
+                                           : QStringLiteral("no ping target answered even "
+                                                            "before the heartbeats were lost, "
+                                                            "so the disk lock decides alone; ");
+    if (in.lockWon) {
+        d.verdict = Verdict::Survive;
+        d.reason = prefix + ping + QStringLiteral("this server holds the disk lock (%1)").arg(in.lockReason);
+    } else {
+        d.verdict = Verdict::Isolated;
+        d.reason = prefix + ping + QStringLiteral("this server could not take the disk lock (%1): "
+                                                  "it is the isolated one").arg(in.lockReason);
+    }
+    return d;
+}
+
+static int aliveCount(const PartitionInput& in) {
     int alive = 1; // this server
     for (const auto& s : in.reachable)
         if (s != in.local && in.servers.contains(s))
             ++alive;
+    return alive;
+}
+
+bool needsTieBreaker(const PartitionInput& in) {
+    const int total = int(in.servers.size());
+    return total < 3 || 2 * aliveCount(in) == total;
+}
+
+PartitionDecision resolvePartition(const PartitionInput& in) {
+    const int total = int(in.servers.size());
+    const int alive = aliveCount(in);
     if (total >= 3) {
         const QString count = QStringLiteral("%1 of %2 servers").arg(alive).arg(total);
         if (2 * alive > total)
@@ -53,17 +92,21 @@ PartitionDecision resolvePartition(const PartitionInput& in) {
         if (2 * alive < total)
             return {Verdict::Isolated, QStringLiteral("majority"),
                     QStringLiteral("this side has %1, a minority").arg(count), false};
-        return byPing(in, QStringLiteral("this side has %1, exactly half; ").arg(count));
+        return byTieBreakers(in, QStringLiteral("this side has %1, exactly half; ").arg(count));
     }
-    return byPing(in, QString());
+    return byTieBreakers(in, QString());
 }
 
-int takeoverDelayMs(const PartitionDecision& decision, int intervalMs, int timeoutMs, int pingCheckMs) {
-    if (decision.method == QLatin1String("ping"))
-        return intervalMs + pingCheckMs + timeoutMs;
-    if (decision.method == QLatin1String("majority"))
-        return intervalMs + timeoutMs;
-    return 0;
+int takeoverDelayMs(const PartitionDecision& decision, const TakeoverTimings& t) {
+    const QString& m = decision.method;
+    if (m == QLatin1String("none"))
+        return 0;
+    int ms = t.intervalMs + t.timeoutMs;
+    if (m.startsWith(QLatin1String("ping")))
+        ms += t.pingCheckMs;
+    if (m.endsWith(QLatin1String("disk")))
+        ms += t.lockLimitMs;
+    return ms;
 }
 
 } // namespace lifeline::policy

@@ -15,6 +15,9 @@ struct PartitionInput {
     bool pingConfigured = false;
     bool pingReachableNow = false;    // some ping target answers now
     bool pingReachableBefore = false; // some target answered before the heartbeats were lost
+    bool lockConfigured = false;      // disknp: a lock sector on the shared disk
+    bool lockWon = false;             // this server holds the disk lock now
+    QString lockReason;               // how the attempt ended ("held by server2, which renews it")
 };
 
 enum class Verdict {
@@ -26,19 +29,35 @@ QString verdictName(Verdict v);
 
 struct PartitionDecision {
     Verdict verdict = Verdict::Isolated;
-    QString method; // "majority", "ping", "none"
+    QString method; // "majority", "ping", "disk", "ping+disk", "none"
     QString reason; // one sentence for logs and alerts
     bool pingTargetAlreadyLost = false; // the manual's "ping device failure" case
 };
 
 // Three or more servers: a strict majority survives, a strict minority is
-// isolated, an exact half falls back to ping. Two servers (or a half): the side
-// that reaches a ping target survives; a side that reaches none is isolated.
-// When no target answered even before the heartbeats were lost, ping cannot
-// tell the sides apart: ExpressCluster lets every side fail over; Lifeline
-// stops this side instead, because two owners of a shared disk lose data and
-// an outage does not.
+// isolated, an exact half falls back to the tie-breakers. Two servers (or a
+// half): a side that reaches no ping target is isolated; then, with disknp,
+// only the side that holds the disk lock survives (ping alone lets two sides
+// that both reach a target both survive: the lock makes it exactly one); with
+// ping alone, the side that reaches a target survives. When no target answered
+// even before the heartbeats were lost, ping cannot tell the sides apart and
+// the lock decides alone; without a lock, ExpressCluster lets every side fail
+// over, Lifeline stops this side instead, because two owners of a shared disk
+// lose data and an outage does not.
 PartitionDecision resolvePartition(const PartitionInput& input);
+
+// Whether the decision depends on a tie-breaker (ping, the disk lock): two
+// servers, or an exact half. The resolver asks the disk for its lock only then,
+// and only when ping has not already isolated this side.
+bool needsTieBreaker(const PartitionInput& input);
+bool pingIsolates(const PartitionInput& input);
+
+struct TakeoverTimings {
+    int intervalMs = 0;    // heartbeat interval
+    int timeoutMs = 0;     // heartbeat timeout (with the timeout ratio)
+    int pingCheckMs = 0;   // a fresh ping check's timeout
+    int lockLimitMs = 0;   // the longest a disk-lock attempt may take (DiskLock::acquireLimitMs)
+};
 
 // How long a surviving side waits after its verdict before it takes over the
 // lost servers' groups, so that the losing side has performed its NP action by
@@ -47,7 +66,10 @@ PartitionDecision resolvePartition(const PartitionInput& input);
 // when its own check has timed out, while ours ends at the first answer; and
 // its action then gets one heartbeat timeout to take effect — the bound the
 // cluster already gives a live process that is slow (a loaded machine, a sync).
+// With the disk lock the loser learns that it lost from the disk, at the latest
+// when its own attempt ends (lockLimitMs): the lock proves that it cannot
+// survive, the wait that it has stopped.
 // "none" (no resolution) waits for nothing: it is alerted as dangerous.
-int takeoverDelayMs(const PartitionDecision& decision, int intervalMs, int timeoutMs, int pingCheckMs);
+int takeoverDelayMs(const PartitionDecision& decision, const TakeoverTimings& t);
 
 } // namespace lifeline::policy

@@ -67,7 +67,7 @@ def test_unknown_host_is_refused(two):
 
 def test_timeout_ratio_stretches_detection(two):
     c, l = two
-    r = l.request(1, "cluster.timeoutratio", {"ratio": 3})
+    r = l.request(1, "timeoutratio.set", {"ratio": 3, "seconds": 3600})
     assert r["ok"], r
     assert l.status(1)["cluster"]["timeoutRatio"] == 3
     c.power_off(2)

@@ -4,10 +4,11 @@
 
 namespace lifeline::np {
 
-PartitionResolver::PartitionResolver(Settings settings, PingProber* prober,
-                                     ReachablePeers reachable, QObject* parent)
-    : QObject(parent), settings_(std::move(settings)), prober_(prober),
-      reachable_(std::move(reachable)) {
+PartitionResolver::PartitionResolver(Settings settings, PingProber* prober, DiskLock* lock,
+                                     ReachablePeers reachable, LockDelay lockDelay,
+                                     QObject* parent)
+    : QObject(parent), settings_(std::move(settings)), prober_(prober), lock_(lock),
+      reachable_(std::move(reachable)), lockDelay_(std::move(lockDelay)) {
     settle_.setSingleShot(true);
     settle_.setTimerType(Qt::PreciseTimer);
     connect(&settle_, &QTimer::timeout, this, &PartitionResolver::decide);
@@ -37,31 +38,57 @@ void PartitionResolver::decide() {
     if (pending_.isEmpty())
         return;
     if (!prober_) {
-        finish(false);
+        pingChecked(false);
         return;
     }
     const int generation = generation_;
     prober_->checkNow(settings_.pingCheckMs, [this, generation](bool answered) {
         if (generation == generation_)
-            finish(answered);
+            pingChecked(answered);
     });
 }
 
-void PartitionResolver::finish(bool pingAnswers) {
-    if (pending_.isEmpty())
-        return;
-    policy::PartitionInput input;
-    input.servers = settings_.servers;
-    input.local = settings_.local;
-    input.reachable = reachable_();
+policy::PartitionInput PartitionResolver::input(bool pingAnswers) const {
+    policy::PartitionInput in;
+    in.servers = settings_.servers;
+    in.local = settings_.local;
+    in.reachable = reachable_();
     QStringList lost(pending_.begin(), pending_.end());
     std::sort(lost.begin(), lost.end());
-    input.lost = lost;
-    input.pingConfigured = prober_ != nullptr;
-    input.pingReachableNow = pingAnswers;
-    input.pingReachableBefore = prober_ && prober_->wasReachableAt(earliestContactMs_);
+    in.lost = lost;
+    in.pingConfigured = prober_ != nullptr;
+    in.pingReachableNow = pingAnswers;
+    in.pingReachableBefore = prober_ && prober_->wasReachableAt(earliestContactMs_);
+    in.lockConfigured = lock_ != nullptr;
+    return in;
+}
+
+void PartitionResolver::pingChecked(bool pingAnswers) {
+    if (pending_.isEmpty())
+        return;
+    auto in = input(pingAnswers);
+    if (!lock_ || !policy::needsTieBreaker(in) || policy::pingIsolates(in)) {
+        finish(in);
+        return;
+    }
+    const int generation = generation_;
+    lock_->acquire(lockDelay_ ? lockDelay_() : 0,
+                   [this, generation, in](bool won, const QString& reason) mutable {
+        if (generation != generation_)
+            return;
+        in.lockWon = won;
+        in.lockReason = reason;
+        in.reachable = reachable_(); // the view may have moved while the disk answered
+        finish(in);
+    });
+}
+
+void PartitionResolver::finish(policy::PartitionInput in) {
+    if (pending_.isEmpty())
+        return;
+    const QStringList lost = in.lost;
     pending_.clear();
-    emit resolved(policy::resolvePartition(input), lost);
+    emit resolved(policy::resolvePartition(in), lost);
 }
 
 } // namespace lifeline::np

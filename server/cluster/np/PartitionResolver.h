@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DiskLock.h"
 #include "PartitionPolicy.h"
 #include "PingProber.h"
 
@@ -14,7 +15,9 @@ namespace lifeline::np {
 // Runs network-partition resolution when servers are lost: waits for the view to
 // settle (in a split, the servers on the other side time out within about one
 // interval of each other, and a majority count taken at the first loss would be
-// wrong), checks afresh whether a ping target answers, then asks the policy.
+// wrong), checks afresh whether a ping target answers, tries to take the disk
+// lock when the decision needs a tie-breaker and ping has not already isolated
+// this side, then asks the policy.
 // Nothing may take over a lost server's groups before `resolved` says Survive.
 class PartitionResolver : public QObject {
     Q_OBJECT
@@ -26,10 +29,11 @@ public:
         int pingCheckMs = 1000;
     };
     using ReachablePeers = std::function<QStringList()>;
+    using LockDelay = std::function<int()>; // how long to wait before trying the disk lock
 
-    // `prober` may be null (no ping NP configured); it must outlive the resolver.
-    PartitionResolver(Settings settings, PingProber* prober, ReachablePeers reachable,
-                      QObject* parent = nullptr);
+    // `prober` and `lock` may be null (no pingnp / disknp); they must outlive the resolver.
+    PartitionResolver(Settings settings, PingProber* prober, DiskLock* lock,
+                      ReachablePeers reachable, LockDelay lockDelay = {}, QObject* parent = nullptr);
 
     // A server's heartbeats all timed out; `lastContactMs` is the monotonic time
     // it was last heard.
@@ -45,11 +49,15 @@ signals:
 
 private:
     void decide();
-    void finish(bool pingAnswers);
+    void pingChecked(bool pingAnswers);
+    policy::PartitionInput input(bool pingAnswers) const;
+    void finish(policy::PartitionInput input);
 
     Settings settings_;
     PingProber* prober_;
+    DiskLock* lock_;
     ReachablePeers reachable_;
+    LockDelay lockDelay_;
     QSet<QString> pending_;
     qint64 earliestContactMs_ = 0;
     QTimer settle_;

@@ -55,6 +55,12 @@ public:
     // Replaces the handler of `method`; a null handler removes it.
     void registerMethod(const QString& method, Handler handler);
 
+    // Who may call at all: a valid certificate proves the cluster key, not membership of the
+    // configuration the server runs now (a removed server keeps its key). Every request of a
+    // caller this refuses is answered with an error before any handler sees it.
+    using CallerCheck = std::function<bool(const QString& peerName)>;
+    void setCallerCheck(CallerCheck check) { callerCheck_ = std::move(check); }
+
     // New certificate (renewal before expiry); used for connections accepted from now on.
     void setCredentials(const NodeCredentials& credentials);
 
@@ -70,11 +76,13 @@ signals:
 private:
     friend class RpcServerConnection;
     Handler handlerFor(const QString& method) const { return handlers_.value(method); }
+    bool callerAllowed(const QString& peer) const { return !callerCheck_ || callerCheck_(peer); }
     void acceptConnections();
 
     NodeCredentials credentials_;
     QSslServer* server_;
     QHash<QString, Handler> handlers_;
+    CallerCheck callerCheck_;
 };
 
 } // namespace lifeline::rpc

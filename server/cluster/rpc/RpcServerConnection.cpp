@@ -73,6 +73,8 @@ void RpcServerConnection::dispatch(const QJsonObject& request) {
     const RpcServer::Handler handler = server_->handlerFor(method);
     if (!handler)
         return refuse(QStringLiteral("unknown method \"%1\"").arg(method));
+    if (!server_->callerAllowed(peerName_))
+        return refuse(QStringLiteral("%1 is not a server of this cluster's configuration").arg(peerName_));
     handler(params.toObject(), peerName_, RpcResponder(this, id, method, peerName_));
 }
 

@@ -1,5 +1,6 @@
 // Golden tests of the network-partition decision: partition/<case>.input.json
 // gives what a server observed, partition/<case>.expected.json what it must do.
+// LIFELINE_UPDATE_GOLDEN=1 writes the expected files (review them before committing).
 
 #include "PartitionPolicy.h"
 
@@ -53,11 +54,19 @@ private slots:
         input.pingConfigured = in["pingConfigured"].toBool();
         input.pingReachableNow = in["pingReachableNow"].toBool();
         input.pingReachableBefore = in["pingReachableBefore"].toBool();
+        input.lockConfigured = in["lockConfigured"].toBool();
+        input.lockWon = in["lockWon"].toBool();
+        input.lockReason = in["lockReason"].toString();
         const auto d = resolvePartition(input);
         const QJsonObject actual{{"verdict", verdictName(d.verdict)},
                                  {"method", d.method},
                                  {"reason", d.reason},
                                  {"pingTargetAlreadyLost", d.pingTargetAlreadyLost}};
+        if (qEnvironmentVariableIsSet("LIFELINE_UPDATE_GOLDEN")) {
+            QFile out(kDir + "/" + name + ".expected.json");
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(QJsonDocument(actual).toJson());
+        }
         const auto expected = readJson(kDir + "/" + name + ".expected.json");
         QCOMPARE(QJsonDocument(actual).toJson(), QJsonDocument(expected).toJson());
     }
@@ -66,12 +75,17 @@ private slots:
     // survive by majority (the property the golden cases sample).
     void takeoverWaitsForTheLosersAction() {
         PartitionDecision d;
+        const TakeoverTimings t{100, 1000, 300, 2000};
         d.method = QStringLiteral("ping");
-        QCOMPARE(takeoverDelayMs(d, 100, 1000, 300), 1400);
+        QCOMPARE(takeoverDelayMs(d, t), 1400);
         d.method = QStringLiteral("majority");
-        QCOMPARE(takeoverDelayMs(d, 100, 1000, 300), 1100);
+        QCOMPARE(takeoverDelayMs(d, t), 1100);
+        d.method = QStringLiteral("disk");
+        QCOMPARE(takeoverDelayMs(d, t), 3100);
+        d.method = QStringLiteral("ping+disk");
+        QCOMPARE(takeoverDelayMs(d, t), 3400);
         d.method = QStringLiteral("none");
-        QCOMPARE(takeoverDelayMs(d, 100, 1000, 300), 0);
+        QCOMPARE(takeoverDelayMs(d, t), 0);
     }
 
     void majorityNeverHasTwoWinners() {
@@ -82,7 +96,12 @@ private slots:
             for (int split = 1; split < total; ++split) {
                 const QStringList a = all.mid(0, split), b = all.mid(split);
                 auto side = [&](const QStringList& mine, const QStringList& other) {
-                    PartitionInput in{all, mine.first(), mine.mid(1), other, true, true, true};
+                    PartitionInput in;
+                    in.servers = all;
+                    in.local = mine.first();
+                    in.reachable = mine.mid(1);
+                    in.lost = other;
+                    in.pingConfigured = in.pingReachableNow = in.pingReachableBefore = true;
                     return resolvePartition(in).verdict;
                 };
                 const bool aWins = side(a, b) == Verdict::Survive;
@@ -90,6 +109,37 @@ private slots:
                 if (2 * split != total)
                     QVERIFY2(aWins != bWins, qPrintable(QString("%1 + %2").arg(split).arg(total - split)));
             }
+        }
+    }
+
+    // With the disk lock, two sides (two servers, or two halves) never both survive, whatever
+    // each side's ping saw: at most one side holds the lock.
+    void diskLockNeverHasTwoWinners() {
+        for (int total : {2, 4}) {
+            QStringList all;
+            for (int i = 1; i <= total; ++i)
+                all << QStringLiteral("s%1").arg(i);
+            const QStringList a = all.mid(0, total / 2), b = all.mid(total / 2);
+            for (int ping = 0; ping < 64; ++ping)
+                for (int holder = 0; holder < 3; ++holder) { // a, b, nobody
+                    auto side = [&](const QStringList& mine, const QStringList& other, int bits, bool won) {
+                        PartitionInput in;
+                        in.servers = all;
+                        in.local = mine.first();
+                        in.reachable = mine.mid(1);
+                        in.lost = other;
+                        in.pingConfigured = bits & 1;
+                        in.pingReachableNow = bits & 2;
+                        in.pingReachableBefore = bits & 4;
+                        in.lockConfigured = true;
+                        in.lockWon = won;
+                        return resolvePartition(in).verdict;
+                    };
+                    const bool aWins = side(a, b, ping & 7, holder == 0) == Verdict::Survive;
+                    const bool bWins = side(b, a, ping >> 3, holder == 1) == Verdict::Survive;
+                    QVERIFY2(!(aWins && bWins), qPrintable(QString("total %1 ping %2 holder %3")
+                                                               .arg(total).arg(ping).arg(holder)));
+                }
         }
     }
 };

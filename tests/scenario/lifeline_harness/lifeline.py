@@ -21,10 +21,11 @@ from ._util import wait_until
 def cluster_xml(c, *, name="cluster", interval_ms=100, timeout_ms=1000, syncwait_s=5,
                 npaction=4, ping=True, lans=("interconnect", "public"), groups_xml="",
                 resources_xml="", monitors_xml="", extra_cluster_xml="", server_devices=None,
-                heartbeats_xml="") -> str:
+                heartbeats_xml="", np_xml="") -> str:
     """A clp.conf for every server of `c`: one lanhb per LAN (interconnect first), pingnp on
     the ping target when `ping`. `server_devices(node)` may add `<device>` elements to each
-    server and `heartbeats_xml` more heartbeat resources (with their `<types name=.../>`)."""
+    server, `heartbeats_xml` more heartbeat resources and `np_xml` more network partition
+    resources (each with its `<types name=.../>`)."""
     servers = []
     for n in c.nodes:
         devices = "".join(
@@ -37,11 +38,13 @@ def cluster_xml(c, *, name="cluster", interval_ms=100, timeout_ms=1000, syncwait
         servers.append(f'<server name="{n.name}"><priority>{n.index - 1}</priority>{devices}</server>')
     hbs = "".join(f'<lanhb name="lanhb{i + 1}"><priority>{i}</priority><device>{i}</device></lanhb>'
                   for i in range(len(lans)))
-    np = ""
+    np = np_xml
     if ping:
-        np = ('<networkpartition><types name="pingnp"/><pingnp name="pingnp1"><priority>0</priority>'
+        np = ('<types name="pingnp"/><pingnp name="pingnp1"><priority>0</priority>'
               '<device>10200</device><interval>0.2</interval><timeout>0.3</timeout><retry>2</retry>'
-              '<grp id="0"><list id="0"><ip>198.18.0.254</ip></list></grp></pingnp></networkpartition>')
+              '<grp id="0"><list id="0"><ip>198.18.0.254</ip></list></grp></pingnp>') + np
+    if np:
+        np = f"<networkpartition>{np}</networkpartition>"
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <root>
   <all><charset>UTF-8</charset><serveros>linux</serveros></all>

@@ -291,6 +291,34 @@ const QList<Case>& cases() {
          "error: server \"server1\" / device 300: \"UUID=0a1b-2c3d\" names a file system, and a "
          "disk heartbeat partition has none: give its path (/dev/sdb2, /dev/disk/by-id/..., "
          "/dev/disk/by-path/...)"},
+        {"disk lock on a disk resource's device",
+         [](QDomElement r) {
+             append(r.firstChildElement("networkpartition"),
+                    "<disknp name=\"disknp1\"><priority>1</priority><device>300</device></disknp>");
+             setText(resourceElement(r, "disk", "disk1"), "parameters/device", "/dev/loop7p1");
+             setText(monitorElement(r, "diskw", "diskw1"), "parameters/object", "/dev/loop7p1");
+         },
+         "error: networkpartition \"disknp1\": device /dev/loop7p1 of server \"server1\" is also "
+         "used by resource \"disk1\"; the disk lock needs a diskhb partition or one of its own",
+         4}, // used by the resource and the monitor, for the lock and for the disk heartbeat
+        {"two disk locks on one partition",
+         [](QDomElement r) {
+             append(r.firstChildElement("networkpartition"),
+                    "<disknp name=\"disknp1\"><priority>1</priority><device>300</device></disknp>");
+             append(r.firstChildElement("networkpartition"),
+                    "<disknp name=\"disknp2\"><priority>2</priority><device>300</device></disknp>");
+         },
+         "error: networkpartition \"disknp2\": device /dev/loop7p1 of server \"server1\" also "
+         "holds the disk lock of \"disknp1\"",
+         3}, // and the "second disk lock is not used" warning
+        {"disk lock device of type lan",
+         [](QDomElement r) {
+             append(r.firstChildElement("networkpartition"),
+                    "<disknp name=\"disknp1\"><priority>1</priority><device>0</device></disknp>");
+         },
+         "error: networkpartition \"disknp1\": uses device 0, which is a lan device on server "
+         "\"server1\"; a disknp needs a disk device",
+         4}, // on each server, and the address is not a partition path
         {"com heartbeat on three servers",
          [](QDomElement r) {
              for (const char* server : {"server1", "server2"})
@@ -405,6 +433,17 @@ private slots:
                  qPrintable(loaded.diagnostics.texts().join('\n')));
         QCOMPARE(loaded.config.servers.size(), 2);
         QCOMPARE(loaded.config.resources.size(), 3);
+    }
+
+    // disknp may share the diskhb partition: the heartbeat leaves the lock's block free.
+    void diskLockOnTheDiskHeartbeatPartitionIsAccepted() {
+        auto mutated_ = mutated([](QDomElement r) {
+            append(r.firstChildElement("networkpartition"),
+                   "<disknp name=\"disknp1\"><priority>1</priority><device>300</device></disknp>");
+        });
+        const auto loaded = parseConfig(mutated_, "case.conf");
+        QVERIFY2(loaded.diagnostics.items().isEmpty(), qPrintable(loaded.diagnostics.texts().join('\n')));
+        QCOMPARE(loaded.config.npResources.size(), 2);
     }
 
     void rule_data() {

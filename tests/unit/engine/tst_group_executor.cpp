@@ -213,6 +213,38 @@ private slots:
         QVERIFY(*done);
         QCOMPARE(x->table().groups["g1"].state, GroupState::Offline);
     }
+
+    // clpcfctrl --push: a new group appears, a running group is left alone, a changed group
+    // is rebuilt once it is stopped, a removed idle group goes.
+    void reloadConfigTouchesOnlyIdleGroups() {
+        auto x = make({{"e1", {}}});
+        QVERIFY(runAndWait(*x, ActionKind::Activate).ok());
+        script("e2", QStringLiteral("start.sh"), "exit 0");
+        script("e2", QStringLiteral("stop.sh"), "exit 0");
+        config::Resource e2 = config_.resources.first();
+        e2.name = QStringLiteral("e2");
+        config_.resources << e2;
+        config_.groups.first().resourceRefs << QStringLiteral("exec@e2"); // changed while running
+        config::Group g2;
+        g2.name = QStringLiteral("g2");
+        config_.groups << g2;
+        QSignalSpy changed(x.get(), &GroupExecutor::tableChanged);
+        x->reloadConfig({QStringLiteral("g1")});
+        QVERIFY(changed.count() >= 1);
+        QVERIFY(x->table().groups.contains("g2"));
+        QCOMPARE(x->table().groups["g2"].state, GroupState::Offline);
+        QCOMPARE(x->table().groups["g1"].state, GroupState::Online);
+        QCOMPARE(x->table().groups["g1"].resources.keys(), QStringList{"e1"}); // running: untouched
+        QVERIFY(runAndWait(*x, ActionKind::Deactivate).ok());
+        x->reloadConfig({QStringLiteral("g1")});
+        QCOMPARE(x->table().groups["g1"].resources.size(), 2);
+        QVERIFY(runAndWait(*x, ActionKind::Activate).ok());
+        QCOMPARE(state(*x, "e2"), ResourceState::Online);
+        QVERIFY(runAndWait(*x, ActionKind::Deactivate).ok());
+        config_.groups.removeLast();
+        x->reloadConfig({});
+        QVERIFY(!x->table().groups.contains("g2"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestGroupExecutor)

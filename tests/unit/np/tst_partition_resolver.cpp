@@ -50,7 +50,7 @@ private slots:
 
     void waitsForTheViewToSettle() {
         QStringList reachable{"s2"};
-        PartitionResolver r(settings({"s1", "s2", "s3"}, "s1"), nullptr, [&] { return reachable; });
+        PartitionResolver r(settings({"s1", "s2", "s3"}, "s1"), nullptr, nullptr, [&] { return reachable; });
         QSignalSpy spy(&r, &PartitionResolver::resolved);
         QElapsedTimer clock;
         clock.start();
@@ -68,7 +68,7 @@ private slots:
     // the decision counts them both.
     void lossesWithinTheSettleTimeAreDecidedTogether() {
         QStringList reachable{"s1", "s2"};
-        PartitionResolver r(settings({"s1", "s2", "s3"}, "s3"), nullptr, [&] { return reachable; });
+        PartitionResolver r(settings({"s1", "s2", "s3"}, "s3"), nullptr, nullptr, [&] { return reachable; });
         QSignalSpy spy(&r, &PartitionResolver::resolved);
         r.peerLost("s1", PingProber::nowMs());
         reachable.removeAll("s1");
@@ -81,7 +81,7 @@ private slots:
     }
 
     void aPeerThatComesBackCancels() {
-        PartitionResolver r(settings({"s1", "s2"}, "s1"), nullptr, [] { return QStringList{}; });
+        PartitionResolver r(settings({"s1", "s2"}, "s1"), nullptr, nullptr, [] { return QStringList{}; });
         QSignalSpy spy(&r, &PartitionResolver::resolved);
         r.peerLost("s2", PingProber::nowMs());
         r.peerBack("s2");
@@ -90,7 +90,7 @@ private slots:
     }
 
     void noPingMeansNoResolutionForTwo() {
-        PartitionResolver r(settings({"s1", "s2"}, "s1"), nullptr, [] { return QStringList{}; });
+        PartitionResolver r(settings({"s1", "s2"}, "s1"), nullptr, nullptr, [] { return QStringList{}; });
         QSignalSpy spy(&r, &PartitionResolver::resolved);
         r.peerLost("s2", PingProber::nowMs());
         QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 2000);
@@ -104,7 +104,7 @@ private slots:
         QString error;
         QVERIFY2(prober.start(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(prober.anyReachable(), 2000);
-        PartitionResolver r(settings({"s1", "s2"}, "s1"), &prober, [] { return QStringList{}; });
+        PartitionResolver r(settings({"s1", "s2"}, "s1"), &prober, nullptr, [] { return QStringList{}; });
         QSignalSpy spy(&r, &PartitionResolver::resolved);
         r.peerLost("s2", PingProber::nowMs());
         QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 2000);
@@ -119,7 +119,7 @@ private slots:
         PingProber prober({QHostAddress("198.18.77.77")}, 50, 100, 2);
         QString error;
         QVERIFY2(prober.start(&error), qPrintable(error));
-        PartitionResolver r(settings({"s1", "s2"}, "s2"), &prober, [] { return QStringList{}; });
+        PartitionResolver r(settings({"s1", "s2"}, "s2"), &prober, nullptr, [] { return QStringList{}; });
         QSignalSpy spy(&r, &PartitionResolver::resolved);
         r.peerLost("s1", PingProber::nowMs());
         QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 3000);

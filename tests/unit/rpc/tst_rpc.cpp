@@ -403,6 +403,23 @@ private slots:
         QVERIFY2(forgotten->afterMs < 2000, qPrintable(QString::number(forgotten->afterMs)));
     }
 
+    // A certificate of the cluster key is not enough: the caller check (servers of the running
+    // configuration) refuses before any handler runs.
+    void callerCheckRefusesBeforeTheHandler() {
+        const quint16 port = startServer(server2_);
+        server_->setCallerCheck([](const QString& peer) { return peer == QLatin1String("server3"); });
+        RpcClient removed(server1_);
+        const auto refused = callAndWait(removed, port, QStringLiteral("server2"), QStringLiteral("echo"));
+        QVERIFY(!refused->ok);
+        QCOMPARE(refused->error, QStringLiteral("server2 (127.0.0.1:%1): server1 is not a server of "
+                                                "this cluster's configuration").arg(port));
+        QCOMPARE(handled_, 0);
+        RpcClient member(server3_);
+        const auto allowed = callAndWait(member, port, QStringLiteral("server2"), QStringLiteral("echo"));
+        QVERIFY2(allowed->ok, qPrintable(describe(allowed)));
+        QCOMPARE(handled_, 1);
+    }
+
     void oversizedMessagesAreRefused() {
         const quint16 port = startServer(server2_);
         RpcClient client(server1_);
