@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lifeline_harness import wait_until
-from lifeline_harness.lifeline import Lifeline, cluster_xml
+from lifeline_harness.lifeline import Lifeline, cluster_xml, exec_xml, group_xml
 
 
 @pytest.fixture
@@ -131,3 +131,25 @@ def test_clplogcmd_needs_a_running_lifelined(two):
     assert r.returncode == 3 and "-m MESSAGE" in r.stderr
     r = clplogcmd(l, 1, "-m", "x", "-l", "debug")
     assert r.returncode == 3 and "-l must be info, warn or err" in r.stderr
+
+
+def test_an_exec_script_raises_an_alert_with_clplogcmd(cluster_factory, lifeline_program,
+                                                       lifeline_build_dir):
+    """An exec resource's start.sh calls clplogcmd with nothing but the environment lifelined
+    gives it (LIFELINE_ROOT finds this server's lifelined): the alert is stored here and on
+    the other server."""
+    for p in ("lifelined", "clplogcmd"):
+        lifeline_program(p)
+    c = cluster_factory(2)
+    l = Lifeline(c, lifeline_build_dir)
+    start = (f'#!/bin/sh\n"{l.program("clplogcmd")}" -m "exec1 $CLP_EVENT on $LIFELINE_SERVER" '
+             f'-l warn -i 77 || exit 1\n')
+    xml = cluster_xml(c, groups_xml=group_xml("failover1", ["exec@exec1"], policy=["server1", "server2"]),
+                      resources_xml=exec_xml("exec1", start_timeout_s=5))
+    l.deploy(xml, {"failover1/exec1/start.sh": start,
+                   "failover1/exec1/stop.sh": "#!/bin/sh\nexit 0\n"}).start_all()
+    l.wait_all_online()
+    l.wait_group(1, "failover1", "Online", "server1", timeout=10)
+    for node in (1, 2):
+        a = wait_stored(l, node, "exec1 START on server1")
+        assert (a["server"], a["type"], a["id"]) == ("server1", "warning", 77), a
