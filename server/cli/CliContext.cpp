@@ -84,6 +84,15 @@ bool CliContext::beginOutcome(const control::ControlReply& reply, bool json, Out
     return true;
 }
 
+bool CliContext::printBeginning(const control::ControlReply& reply, int* exitCode) const {
+    Outcome o;
+    const bool more = beginOutcome(reply, json_, &o);
+    printOut(o.out);
+    printErr(o.err);
+    *exitCode = o.exitCode;
+    return more;
+}
+
 int CliContext::failureCode(const control::ControlReply& reply) {
     return reply.status == control::ControlReply::Status::Transport ? kExitNoDaemon : kExitFailed;
 }

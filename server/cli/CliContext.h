@@ -32,6 +32,8 @@ public:
     // message, exit 2), --json (the answer, indented, on stdout), refused (the message and
     // "Command failed.", exit 1). True when there is a result left for the command to word.
     static bool beginOutcome(const control::ControlReply& reply, bool json, Outcome* outcome);
+    // The same, printed at once; when it returns false, *exitCode is the command's exit code.
+    bool printBeginning(const control::ControlReply& reply, int* exitCode) const;
 
     CliContext(QString program, QString description, int defaultTimeoutSeconds);
     ~CliContext();

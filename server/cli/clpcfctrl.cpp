@@ -96,13 +96,8 @@ int push(CliContext& context, const QString& dir, config::ConfigPackage::Format 
         return CliContext::kExitFailed;
     }
     const auto reply = context.call(QStringLiteral("config.push"), args);
-    if (context.json())
-        CliContext::printOut(QString::fromUtf8(QJsonDocument(reply.raw).toJson()));
-    if (!reply.ok()) {
-        if (!context.json())
-            CliContext::printErr(reply.message + QStringLiteral("\nCommand failed.\n"));
-        return CliContext::failureCode(reply);
-    }
+    if (int code; !context.printBeginning(reply, &code))
+        return code;
     const auto& result = reply.result;
     const bool uploaded = result.value("uploaded").toBool();
     if (context.json())

@@ -7,7 +7,6 @@
 #include "CliContext.h"
 
 #include <QCoreApplication>
-#include <QJsonDocument>
 
 using namespace lifeline::cli;
 
@@ -36,13 +35,8 @@ int main(int argc, char** argv) {
     if (p.isSet("m"))
         args.insert("monitor", p.value("m"));
     const auto reply = context.call(command, args);
-    if (context.json())
-        CliContext::printOut(QString::fromUtf8(QJsonDocument(reply.raw).toJson()));
-    if (!reply.ok()) {
-        if (!context.json())
-            CliContext::printErr(reply.message + QStringLiteral("\nCommand failed.\n"));
-        return CliContext::failureCode(reply);
-    }
+    if (int code; !context.printBeginning(reply, &code))
+        return code;
     if (!context.json())
         CliContext::printSucceeded();
     return CliContext::kExitOk;
