@@ -5,6 +5,7 @@
 //   clpstat --hb [NAME] | --np [NAME] | --mon NAME | --cl   information [--detail]
 //   clpstat --json                                      the daemon's status as JSON
 //   clpstat --alert [--max N] [--server S] [--type T] [--module M] [--json]   the alerts
+//   clpstat --lic [--json]                              the licenses registered here
 //
 // Exit status: 0 shown, 1 refused or unknown NAME, 2 lifelined not reachable,
 // 3 invalid arguments (README.md).
@@ -14,11 +15,14 @@
 #include "ClpstatOptions.h"
 #include "ConfigReader.h"
 #include "Encoding.h"
+#include "LicenseView.h"
 #include "StatusFormatter.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
+
+#include <functional>
 
 using namespace lifeline;
 using namespace lifeline::cli;
@@ -29,22 +33,37 @@ int main(int argc, char** argv) {
                        QStringLiteral("Show the status of the Lifeline cluster."), 30);
     ClpstatOptions::addOptions(context.parser());
     AlertView::addOptions(context.parser());
+    LicenseView::addOptions(context.parser());
     if (!context.parse(app.arguments()))
         return context.exitCode();
+    // --alert and --lic: one request and its answer as text (or JSON).
+    const auto show = [&context](const QString& command, const QJsonObject& args,
+                                 const std::function<QString(const QJsonObject&)>& format) {
+        const auto reply = context.call(command, args);
+        if (!reply.ok()) {
+            CliContext::printErr(reply.message + QLatin1Char('\n'));
+            return CliContext::failureCode(reply);
+        }
+        CliContext::printOut(context.json() ? QString::fromUtf8(QJsonDocument(reply.result).toJson())
+                                            : format(reply.result));
+        return int(CliContext::kExitOk);
+    };
+    if (LicenseView::requested(context.parser())) {
+        QJsonObject args;
+        QString error;
+        if (!LicenseView::read(context.parser(), &args, &error))
+            return context.usageError(error);
+        return show(QStringLiteral("licenses"), args,
+                    [](const QJsonObject& result) { return LicenseView::format(result, true); });
+    }
     if (AlertView::requested(context.parser())) {
         QJsonObject args;
         QString error;
         if (!AlertView::read(context.parser(), &args, &error))
             return context.usageError(error);
-        const auto reply = context.call(QStringLiteral("alerts"), args);
-        if (!reply.ok()) {
-            CliContext::printErr(reply.message + QLatin1Char('\n'));
-            return CliContext::failureCode(reply);
-        }
-        const auto alerts = reply.result.value(QLatin1String("alerts")).toArray();
-        CliContext::printOut(context.json() ? QString::fromUtf8(QJsonDocument(reply.result).toJson())
-                                            : AlertView::format(alerts));
-        return CliContext::kExitOk;
+        return show(QStringLiteral("alerts"), args, [](const QJsonObject& result) {
+            return AlertView::format(result.value(QLatin1String("alerts")).toArray());
+        });
     }
     StatusView view;
     bool local = false;

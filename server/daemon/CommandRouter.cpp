@@ -3,6 +3,7 @@
 #include "AlertSync.h"
 #include "ClusterService.h"
 #include "ConfigDistributor.h"
+#include "LicenseSync.h"
 #include "LogCollector.h"
 #include "ShutdownCoordinator.h"
 #include "TimeoutRatioSync.h"
@@ -90,6 +91,8 @@ CommandRouter::CommandRouter(ClusterService& service, control::ControlServer& co
     new TimeoutRatioSync(service_, control_, rpcServer_, anyAddress, this);
     // clpstdn, clpdown.
     new ShutdownCoordinator(service_, control_, rpcServer_, anyAddress, this);
+    // clplcnsc --distribute, clpstat --lic (licenses.put is idempotent).
+    new LicenseSync(service_, control_, rpcServer_, anyAddress, this);
 }
 
 void CommandRouter::runLocally(const QString& operation, Done done) {
