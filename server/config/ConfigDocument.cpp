@@ -1,6 +1,7 @@
 #include "ConfigDocument.h"
 
 #include "Encoding.h"
+#include "FileTree.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -9,8 +10,6 @@
 #include <QSaveFile>
 #include <QXmlStreamReader>
 
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace lifeline::config {
 
@@ -219,13 +218,7 @@ bool writeFileAtomically(const QString& path, const QByteArray& bytes, QString* 
             *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
         return false;
     }
-    // Make the rename itself durable.
-    const int dir = ::open(QFile::encodeName(QFileInfo(path).absolutePath()).constData(),
-                           O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
+    filetree::syncDirectory(QFileInfo(path).absolutePath()); // the rename itself durable
     return true;
 }
 

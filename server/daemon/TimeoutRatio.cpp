@@ -1,12 +1,11 @@
 #include "TimeoutRatio.h"
 
 #include "AlertLog.h"
+#include "ConfigDocument.h"
 #include "FileTree.h"
 
 #include <QDateTime>
-#include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include <algorithm>
 
@@ -166,21 +165,18 @@ void TimeoutRatio::expire() {
     emit ratioChanged(1);
 }
 
-// Atomic (QSaveFile: written, fsynced, renamed) and durable (the directory synced).
+// Atomic and durable, as clp.conf is written.
 void TimeoutRatio::save() {
     const QJsonObject o{{"ratio", ratio_},
                         {"expiresAt", double(expiresAtMs_)},
                         {"generation", double(generation_)},
                         {"setAt", double(setAtMs_)},
                         {"origin", origin_}};
-    QSaveFile file(file_);
-    if (file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(o).toJson()) >= 0 && file.commit()) {
-        config::filetree::syncDirectory(QFileInfo(file_).absolutePath());
+    QString error;
+    if (config::writeFileAtomically(file_, QJsonDocument(o).toJson(), &error))
         return;
-    }
     alerts_.warning(QStringLiteral("cluster"), alert::TimeoutRatioSet,
-                    QStringLiteral("Cannot write %1 (%2): the timeout ratio holds until lifelined restarts.")
-                        .arg(file_, file.errorString()));
+                    QStringLiteral("%1: the timeout ratio holds until lifelined restarts.").arg(error));
 }
 
 } // namespace lifeline::daemon
