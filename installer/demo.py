@@ -3,7 +3,8 @@
 in its own network and mount namespace (the scenario harness's topology: public LAN
 198.18.0.0/24, interconnect 198.19.0.0/24, a client and a ping target), running lifelined with
 installer/examples/demo/clp.conf: group failover1 = fip 198.18.0.100 + disk (ext4 on the
-shared loop disk) + exec (an HTTP server on the fip serving the disk).
+shared loop disk) + exec (an HTTP server on the fip serving the disk), under a 30-day trial
+license registered with clplcnsc on each server.
 
   demo.py run BUILD_DIR STATE_FILE   build it, write STATE_FILE when every server is Online, and
                                      keep it until SIGTERM (then tear everything down)
@@ -41,7 +42,9 @@ def main(build_dir, state_file):
             c.run(n, ["mount", "--bind", str(c.disks[0].server_path), f"{DEMO_DIR}/disk0"])
         for n in c.nodes:
             bind_disk(n)
-        l = Lifeline(c, build_dir).deploy((demo / "clp.conf").read_text(), scripts)
+        # A 30-day trial license (made with the TEST key), registered on each server with
+        # clplcnsc as an administrator does: without one the cluster service does not start.
+        l = Lifeline(c, build_dir).deploy((demo / "clp.conf").read_text(), scripts, license="trial")
         l.start_all()
         l.wait_all_online(timeout=60)
         l.wait_group(1, "failover1", "Online", timeout=60)

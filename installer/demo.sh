@@ -38,6 +38,7 @@ The demo cluster runs: server1 and server2 hear each other on the interconnect (
 public LAN (lanhb2), and group failover1 serves http://198.18.0.100:8080/ from the shared disk
 (fip1 + disk1 + exec1). Try:
   installer/demo.sh status                 # clpstat from server1
+  $build/server/cli/clpstat --root $(root_of server1) --lic     # its 30-day trial license (TEST key)
   installer/demo.sh fetch                  # the client asks the service for served-by.txt
   $build/server/cli/clpgrp --root $(root_of server1) -m failover1     # move the group
   installer/demo.sh poweroff server1       # pull the plug of a server: failover in ~2 s

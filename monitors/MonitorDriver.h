@@ -72,5 +72,8 @@ using MonitorFactory = std::function<std::unique_ptr<MonitorDriver>(MonitorConte
 // nullptr with `error` for a type without a driver.
 std::unique_ptr<MonitorDriver> createMonitorDriver(MonitorContext context, QString* error);
 bool isMonitorTypeImplemented(const QString& type);
+// The option product (licensing/README.md "Products") a monitor type needs on the server it runs
+// on, e.g. "ISAG10" for httpw; "" for the types of the base product.
+QString requiredOption(const QString& type);
 
 } // namespace lifeline::monitors

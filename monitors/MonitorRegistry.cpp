@@ -58,4 +58,18 @@ std::unique_ptr<MonitorDriver> createMonitorDriver(MonitorContext context, QStri
 
 bool isMonitorTypeImplemented(const QString& type) { return registry().contains(type); }
 
+QString requiredOption(const QString& type) {
+    // ExpressCluster's agents: the types each option unlocks (licensing/README.md "Products").
+    static const QHash<QString, QString> options{
+        {QStringLiteral("psqlw"), QStringLiteral("DBAG10")},  {QStringLiteral("mysqlw"), QStringLiteral("DBAG10")},
+        {QStringLiteral("oraclew"), QStringLiteral("DBAG10")}, {QStringLiteral("httpw"), QStringLiteral("ISAG10")},
+        {QStringLiteral("smtpw"), QStringLiteral("ISAG10")},  {QStringLiteral("pop3w"), QStringLiteral("ISAG10")},
+        {QStringLiteral("imap4w"), QStringLiteral("ISAG10")}, {QStringLiteral("ftpw"), QStringLiteral("ISAG10")},
+        {QStringLiteral("nfsw"), QStringLiteral("FSAG10")},   {QStringLiteral("sambaw"), QStringLiteral("FSAG10")},
+        {QStringLiteral("tomcatw"), QStringLiteral("ASAG10")}, {QStringLiteral("wlsw"), QStringLiteral("ASAG10")},
+        {QStringLiteral("wasw"), QStringLiteral("ASAG10")},   {QStringLiteral("jbossw"), QStringLiteral("ASAG10")},
+    };
+    return options.value(type);
+}
+
 } // namespace lifeline::monitors

@@ -72,6 +72,28 @@ QString LicenseView::format(const QJsonObject& report, bool withKey) {
                     l.value("status").toString() +
                         (message.isEmpty() ? QString() : QStringLiteral(": ") + message));
     }
+    // lifelined's license gate (`licenses` only; clplcnsc -l reads the store without it).
+    if (report.contains("cluster")) {
+        const QJsonObject gate = report.value("cluster").toObject();
+        const QString product = gate.value("product").toString();
+        QString text;
+        if (gate.value("verdict").toString() != QLatin1String("licensed"))
+            text = gate.value("message").toString() +
+                   (gate.value("heldBack").toBool()
+                        ? QStringLiteral(" (the cluster service waits for a license)")
+                        : QString());
+        else if (gate.value("vm").toBool())
+            text = QStringLiteral("licensed (%1, VM node license)").arg(product);
+        else
+            text = QStringLiteral("licensed (%1, %2 CPUs in the cluster, %3 licensed%4)")
+                       .arg(product)
+                       .arg(gate.value("neededCpus").toInt())
+                       .arg(gate.value("licensedCpus").toInt())
+                       .arg(gate.value("shortfall").toInt() > 0
+                                ? QStringLiteral(": insufficient by %1").arg(gate.value("shortfall").toInt())
+                                : QString());
+        out += item(QStringLiteral("Cluster License"), text);
+    }
     if (withKey) {
         const QJsonObject key = report.value("publicKey").toObject();
         out +=

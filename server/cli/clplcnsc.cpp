@@ -6,7 +6,8 @@
 //   send this server's CPU licenses to every server
 //           [--root DIR] [--json] [--timeout SECONDS]
 //
-// Root only. The store is written here (lifelined need not run); --distribute asks lifelined.
+// Root only. The store is written here (lifelined need not run, and is told when it does);
+// --distribute asks lifelined.
 // Exit status: 0 done, 1 refused or not every server reached, 2 lifelined not reachable,
 // 3 invalid arguments (README.md "clplcnsc").
 
@@ -82,6 +83,11 @@ int main(int argc, char** argv) {
         outcome = distribute({});
         break;
     }
+    // A running lifelined learns of the change at once: a cluster service held back for want of
+    // a license starts now. Not running: it reads the store when it starts.
+    if (outcome.exitCode == CliContext::kExitOk &&
+        (request.mode == LicenseCommand::Mode::Register || request.mode == LicenseCommand::Mode::Delete))
+        context.call(QStringLiteral("licenses.changed"));
     CliContext::printOut(outcome.out);
     CliContext::printErr(outcome.err);
     return outcome.exitCode;

@@ -49,6 +49,10 @@ enum Id {
     FinalActionFailed = 402,
     OperatorShutdown = 403,       // clpstdn, clpdown (ShutdownCoordinator)
     OperatorShutdownFailed = 404,
+    LicenseNotRegistered = 901,   // module lcns (LicenseGate)
+    LicenseInsufficient = 902,
+    LicenseTrialExpired = 903,
+    LicenseSufficient = 904,
 };
 }
 

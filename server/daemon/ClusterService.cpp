@@ -250,6 +250,8 @@ void ClusterService::setState(ClusterState state) {
 bool ClusterService::start(QString* error) {
     if (state_ != ClusterState::Stopped)
         return true;
+    if (startCheck_ && !startCheck_(error))
+        return false;
     if (prober_ && !prober_->start(error))
         return false;
     if (diskLock_)

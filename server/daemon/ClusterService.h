@@ -64,6 +64,8 @@ public:
                                         std::function<void(bool ok, const QJsonObject& result,
                                                            const QString& error)>)>;
     void setPeerCall(PeerCall call) { peerCall_ = std::move(call); }
+    // Asked before every start (the license gate): false and *why refuse it.
+    void setStartCheck(std::function<bool(QString* why)> check) { startCheck_ = std::move(check); }
 
     // Starts the heartbeats and the server sync wait; Online when every server is
     // heard or the wait is over.
@@ -196,6 +198,7 @@ private:
     double timeoutRatio_ = 1.0;
 
     PeerCall peerCall_;
+    std::function<bool(QString*)> startCheck_;
     engine::GroupExecutor executor_;
     engine::GroupView view_;
     engine::GroupCoordinator coordinator_;

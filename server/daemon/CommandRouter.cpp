@@ -3,6 +3,7 @@
 #include "AlertSync.h"
 #include "ClusterService.h"
 #include "ConfigDistributor.h"
+#include "LicenseGate.h"
 #include "LicenseSync.h"
 #include "LogCollector.h"
 #include "ShutdownCoordinator.h"
@@ -92,7 +93,8 @@ CommandRouter::CommandRouter(ClusterService& service, control::ControlServer& co
     // clpstdn, clpdown.
     new ShutdownCoordinator(service_, control_, rpcServer_, anyAddress, this);
     // clplcnsc --distribute, clpstat --lic (licenses.put is idempotent).
-    new LicenseSync(service_, control_, rpcServer_, anyAddress, this);
+    licenseGate_ = new LicenseGate(service_, rpcServer_, anyAddress, this);
+    new LicenseSync(service_, *licenseGate_, control_, rpcServer_, anyAddress, this);
 }
 
 void CommandRouter::runLocally(const QString& operation, Done done) {

@@ -21,11 +21,16 @@ class ClusterService;
 // Connects the commands of the control API (clpcl, clpstat, WebManager) and the
 // inter-node RPC methods to the cluster service. A command aimed at other
 // servers is forwarded to them over RPC and the answers are gathered into one.
+class LicenseGate;
+
 class CommandRouter : public QObject {
     Q_OBJECT
 public:
     CommandRouter(ClusterService& service, control::ControlServer& control, rpc::RpcServer& rpcServer,
                   rpc::RpcClient& rpcClient, QObject* parent = nullptr);
+
+    // lifelined's start at boot passes the license gate (held back without a license).
+    LicenseGate& licenseGate() { return *licenseGate_; }
 
 private:
     using Done = std::function<void(bool ok, const QString& message)>;
@@ -46,6 +51,7 @@ private:
     control::ControlServer& control_;
     rpc::RpcServer& rpcServer_;
     rpc::RpcClient& rpcClient_;
+    LicenseGate* licenseGate_ = nullptr;
 };
 
 } // namespace lifeline::daemon

@@ -1,6 +1,7 @@
 #include "LicenseSync.h"
 
 #include "ClusterService.h"
+#include "LicenseGate.h"
 
 #include "ControlServer.h"
 #include "LicenseReport.h"
@@ -16,9 +17,9 @@ namespace lifeline::daemon {
 using licensing::License;
 using licensing::LicenseStore;
 
-LicenseSync::LicenseSync(ClusterService& service, control::ControlServer& control,
+LicenseSync::LicenseSync(ClusterService& service, LicenseGate& gate, control::ControlServer& control,
                          rpc::RpcServer& rpcServer, PeerCall call, QObject* parent)
-    : QObject(parent), service_(service), call_(std::move(call)),
+    : QObject(parent), service_(service), gate_(gate), call_(std::move(call)),
       storePath_(LicenseStore::pathIn(service.paths().stateDir())) {
     registerCommands(control);
     registerMethods(rpcServer);
@@ -44,7 +45,14 @@ void LicenseSync::registerCommands(control::ControlServer& control) {
                                 QJsonObject report =
                                     licensing::LicenseReport::toJson(entries, verifier_);
                                 report.insert("server", service_.localServer());
+                                report.insert("cluster", gate_.toJson());
                                 r.reply(report);
+                            });
+    // clplcnsc registered or deleted licenses here: a start held back for want of one is made.
+    control.registerCommand(QStringLiteral("licenses.changed"), Access::Write,
+                            [this](const control::Request&, control::Responder r) {
+                                gate_.reconsider();
+                                r.reply({{"cluster", gate_.toJson()}});
                             });
     // {product?} -> {"licenses": [serial...], "servers": {name: {ok, message?}}}
     control.registerCommand(
@@ -138,6 +146,7 @@ void LicenseSync::registerMethods(rpc::RpcServer& rpcServer) {
             r.fail(QStringLiteral("%1: %2").arg(service_.localServer(), added.error));
         else
             r.reply({{"added", added.added}});
+        gate_.reconsider();
     });
 }
 

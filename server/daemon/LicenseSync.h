@@ -17,6 +17,7 @@ class RpcServer;
 namespace lifeline::daemon {
 
 class ClusterService;
+class LicenseGate;
 
 // Licenses in lifelined (README.md "Licenses"): the control commands `licenses` (this server's
 // store, each license checked again) and `licenses.distribute` (clplcnsc --distribute: this
@@ -32,8 +33,8 @@ class LicenseSync : public QObject {
 public:
     static constexpr int kTimeoutMs = 3000;
 
-    LicenseSync(ClusterService& service, control::ControlServer& control, rpc::RpcServer& rpcServer,
-                PeerCall call, QObject* parent = nullptr);
+    LicenseSync(ClusterService& service, LicenseGate& gate, control::ControlServer& control,
+                rpc::RpcServer& rpcServer, PeerCall call, QObject* parent = nullptr);
 
 private:
     void registerCommands(control::ControlServer& control);
@@ -42,6 +43,7 @@ private:
     QList<licensing::LicenseStore::Entry> stored(const QString& product, QString* error) const;
 
     ClusterService& service_;
+    LicenseGate& gate_;
     PeerCall call_;
     QString storePath_;
     licensing::LicenseVerifier verifier_;

@@ -9,6 +9,7 @@
 
 #include "ClusterService.h"
 #include "CommandRouter.h"
+#include "LicenseGate.h"
 
 #include "ClusterKey.h"
 #include "ConfigReader.h"
@@ -166,7 +167,9 @@ int main(int argc, char** argv) {
     renewal.start(3600 * 1000);
     handleTerminationSignals(service);
 
-    if (!parser.isSet(QStringLiteral("stopped")) && !service.start(&error))
+    // Without a license in force the cluster service is held back (alert 901/903) while lifelined
+    // runs on: a license registered here or distributed to it starts the service.
+    if (!parser.isSet(QStringLiteral("stopped")) && !router.licenseGate().autostart(&error))
         return fail(QStringLiteral("cannot start the cluster service: %1").arg(error));
     return app.exec();
 }

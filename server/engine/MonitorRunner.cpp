@@ -114,6 +114,12 @@ void MonitorRunner::startEntry(Entry& e) {
                  QStringLiteral("runs on %1 only").arg(e.monitor.servers.join(QStringLiteral(", "))));
         return;
     }
+    if (const QString option = monitors::requiredOption(e.monitor.type); !option.isEmpty() && optionCheck_) {
+        if (const QString refusal = optionCheck_(option); !refusal.isEmpty()) {
+            setState(e, QStringLiteral("Error"), refusal);
+            return;
+        }
+    }
     setState(e, e.suspended ? QStringLiteral("Suspended") : QStringLiteral("Offline"), {});
     e.interval.start(std::max(50, e.monitor.intervalMs));
     // The first check after the wait time (at least right away, on the event loop); the

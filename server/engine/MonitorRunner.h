@@ -40,6 +40,10 @@ public:
     // Resources active on this server now (for monitors that run while their target is active).
     void setActiveResources(const QSet<QString>& active);
     void setOtherServersCounters(CounterLookup lookup) { otherCounters_ = std::move(lookup); }
+    // Asked when a monitor of an option's type starts: "" when the option's license is in force
+    // here, else why not (the monitor stays in Error, and is not checked).
+    using OptionCheck = std::function<QString(const QString& product)>;
+    void setOptionCheck(OptionCheck check) { optionCheck_ = std::move(check); }
     // Empty name: every monitor. False with `error` for an unknown monitor.
     bool suspend(const QString& name, QString* error);
     bool resume(const QString& name, QString* error);
@@ -86,6 +90,7 @@ private:
     const config::ClusterConfig& config_;
     ResourceLookup resources_;
     CounterLookup otherCounters_;
+    OptionCheck optionCheck_;
     QList<std::shared_ptr<Entry>> entries_;
     QSet<QString> active_;
     bool started_ = false;

@@ -72,15 +72,17 @@ class Lifeline:
         self.procs = {}
 
     def program(self, name: str) -> str:
-        for sub in ("server/daemon", "server/cli"):
+        for sub in ("server/daemon", "server/cli", "licensing"):
             p = self.build / sub / name
             if p.exists():
                 return str(p)
         raise FileNotFoundError(f"{name} is not built in {self.build}")
 
     # -- configuration -------------------------------------------------------------------
-    def deploy(self, xml: str, scripts: dict | None = None) -> "Lifeline":
-        """Writes clp.conf (and scripts) to every server and one cluster key to all of them."""
+    def deploy(self, xml: str, scripts: dict | None = None, *, license: str | None = "product") -> "Lifeline":
+        """Writes clp.conf (and scripts) to every server and one cluster key to all of them, and
+        registers a base license on every server (`license`: "product", "trial" for 30 days, or
+        None for none), as an administrator does (register_license)."""
         first = self.c.nodes[0]
         for n in self.c.nodes:
             etc = Path(n.etc_dir)
@@ -100,7 +102,42 @@ class Lifeline:
             dst = Path(n.etc_dir) / "clp.key"
             shutil.copyfile(key, dst)
             dst.chmod(0o600)
+        if license:
+            self.register_license(trial="30d" if license == "trial" else None)
         return self
+
+    def license_file(self, path, *, product: str = "BASE10", serial: str = "TST0000001",
+                     count: int | None = None, trial: str | None = None) -> str:
+        """A license file made by the vendor tool with the TEST key (tests/keys): a CPU license
+        of `count` CPUs (default: every CPU of every server, so that none is insufficient), or a
+        trial ending in `trial` ("90s", "30d", "-1h")."""
+        if count is None:
+            count = min(99, (os.cpu_count() or 1) * len(self.c.nodes))
+        argv = [self.program("lifeline-license-vendor"), "--product", product, "--serial", serial,
+                "-o", str(path)]
+        if product in ("BASE10", "XSSS10"):
+            argv += ["--count", str(count)]
+        if trial:
+            argv += ["--trial", "--expires-in", trial]
+        subprocess.run(argv, check=True, capture_output=True, timeout=60)
+        return str(path)
+
+    def clplcnsc(self, node, *args) -> subprocess.CompletedProcess:
+        return subprocess.run([self.program("clplcnsc"), "--root", str(self.c[node].root), *args],
+                              capture_output=True, text=True, timeout=60)
+
+    def register_license(self, nodes=None, *, product: str = "BASE10", trial: str | None = None,
+                         serial: str = "TST0000001") -> None:
+        """Registers one license file (license_file) on `nodes` (default: every server) with
+        `clplcnsc -i FILE -p PRODUCT`. lifelined holds the cluster service back without one."""
+        path = self.license_file(Path(self.c.nodes[0].root) / f"license-{product}-{serial}.json",
+                                 product=product, serial=serial, trial=trial)
+        for n in (nodes or self.c.nodes):
+            r = self.clplcnsc(n, "-i", path, "-p", product)
+            if r.returncode != 0:
+                raise RuntimeError(f"clplcnsc -i {path} -p {product} on {self.c[n].name} failed "
+                                   f"(a build with a production LIFELINE_LICENSE_PUBLIC_KEY cannot "
+                                   f"run the scenarios): {r.stdout}{r.stderr}")
 
     # -- daemons -------------------------------------------------------------------------
     def start(self, node, *extra) -> None:
