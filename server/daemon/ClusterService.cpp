@@ -442,8 +442,9 @@ void ClusterService::onPeerUp(const QString& peer) {
         alerts_.info(QStringLiteral("cluster"), alert::ServerUp,
                      wasKnown ? QStringLiteral("Server %1 is up again.").arg(peer)
                               : QStringLiteral("Server %1 is up.").arg(peer));
-    checkSyncComplete();
+    // Listeners first (the license gate asks the server's CPUs before it counts them at Online).
     emit peerUp(peer);
+    checkSyncComplete();
 }
 
 void ClusterService::onPeerDown(const QString& peer, bool graceful) {

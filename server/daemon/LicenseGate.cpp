@@ -52,8 +52,7 @@ LicenseGate::LicenseGate(ClusterService& service, rpc::RpcServer& rpcServer, Pee
                                  others_.insert(peer, {params.value("cpus").toInt(),
                                                        params.value("vm").toBool()});
                                  r.reply({{"cpus", onlineCpus()}, {"vm", localVm_}});
-                                 if (service_.state() != ClusterState::Stopped)
-                                     reportShortfall(decide());
+                                 countCpus();
                              });
 }
 
@@ -132,9 +131,8 @@ void LicenseGate::reconsider() {
         return;
     }
     if (service_.state() != ClusterState::Stopped) {
-        const auto d = decide();
-        reportShortfall(d);
-        armRecheck(d);
+        armRecheck(decide());
+        countCpus();
     }
 }
 
@@ -152,22 +150,30 @@ void LicenseGate::onStateChanged(ClusterState state) {
         return;
     }
     heldBack_ = false;
-    if (state == ClusterState::Starting) {
-        const auto d = decide();
-        reportShortfall(d);
-        armRecheck(d);
-    }
+    if (state == ClusterState::Starting)
+        armRecheck(decide());
+    else
+        countCpus(); // Online: the servers that are up have been heard
 }
 
 void LicenseGate::askCpus(const QString& peer) {
+    asking_.insert(peer);
     call_(peer, QStringLiteral("licenses.node"), {{"cpus", onlineCpus()}, {"vm", localVm_}}, kTimeoutMs,
           [this, peer](bool ok, const QJsonObject& result, const QString&) {
-              if (!ok)
-                  return; // an older peer, or gone again: it asks us when it comes up
-              others_.insert(peer, {result.value("cpus").toInt(), result.value("vm").toBool()});
-              if (service_.state() != ClusterState::Stopped)
-                  reportShortfall(decide());
+              asking_.remove(peer);
+              // Not ok: gone again (it asks us when it comes back).
+              if (ok)
+                  others_.insert(peer, {result.value("cpus").toInt(), result.value("vm").toBool()});
+              countCpus();
           });
+}
+
+// The shortfall is said once the cluster service is Online and every server heard has told
+// its CPUs: a count made while answers are on their way would name a wrong number.
+void LicenseGate::countCpus() {
+    const auto state = service_.state();
+    if (asking_.isEmpty() && (state == ClusterState::Online || state == ClusterState::Suspended))
+        reportShortfall(decide());
 }
 
 void LicenseGate::armRecheck(const policy::LicenseDecision& d) {
@@ -185,8 +191,8 @@ void LicenseGate::recheck() {
     const auto d = decide();
     localVm_ = d.vm;
     if (d.verdict == LicenseVerdict::Licensed) {
-        reportShortfall(d);
         armRecheck(d);
+        countCpus(); // a trial of several may have ended
         return;
     }
     service_.alerts().error(kModule, d.verdict == LicenseVerdict::TrialExpired ? alert::LicenseTrialExpired

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 namespace lifeline::rpc {
@@ -66,6 +67,7 @@ private:
     QString refusalMessage(const policy::LicenseDecision& decision) const;
     void onStateChanged(ClusterState state);
     void askCpus(const QString& peer);
+    void countCpus();
     void armRecheck(const policy::LicenseDecision& decision);
     void recheck();
     void reportShortfall(const policy::LicenseDecision& decision);
@@ -75,6 +77,7 @@ private:
     QString storePath_;
     licensing::LicenseVerifier verifier_;
     QMap<QString, policy::ServerCpus> others_;
+    QSet<QString> asking_; // servers asked for their CPUs that have not answered yet
     bool heldBack_ = false;
     bool localVm_ = false; // as last decided: told to the other servers
     int reportedShortfall_ = 0;

@@ -131,15 +131,21 @@ def test_nothing_to_distribute(unlicensed):
     assert answer["error"]["message"].startswith("no valid CPU license of DBAG10 is registered on server1"), answer
 
 
-def test_too_few_cpu_licenses_warn_and_the_cluster_runs(unlicensed, tmp_path):
-    c, l = unlicensed
-    one = l.license_file(tmp_path / "one.json", serial="AAB0000000", count=1)
-    for n in (1, 2):
-        assert l.clplcnsc(n, "-i", one, "-p", "BASE10").returncode == 0
+def test_too_few_cpu_licenses_warn_and_the_cluster_runs(cluster_factory, lifeline_program,
+                                                       lifeline_build_dir):
+    for p in ("lifelined", "clplcnsc", "clpstat", "lifeline-license-vendor"):
+        lifeline_program(p)
+    c = cluster_factory(2)
+    l = Lifeline(c, lifeline_build_dir).deploy(cluster_xml(c, interval_ms=100, timeout_ms=500),
+                                               license=None)
+    l.register_license(serial="AAB0000000", count=1)
+    l.start_all()
     l.wait_all_online(timeout=20)
     missing = 2 * os.cpu_count() - 1
     for n in (1, 2):
         l.wait_alert(n, f"The license is insufficient. The number of insufficient is {missing}. (BASE10)")
+        # Said once the other server's CPUs are known, not first with this server's alone.
+        assert len([a for a in l.alerts(n) if "insufficient" in a]) == 1, l.alerts(n)
     assert gate(l, 1)["shortfall"] == missing, gate(l, 1)
     r = l.clpstat(1, "--lic")
     assert (f"Cluster License ......... licensed (BASE10, {2 * os.cpu_count()} CPUs in the cluster, "
@@ -161,3 +167,4 @@ def test_trial_end_stops_the_cluster(unlicensed, tmp_path):
     r = l.clpcl(1, "-s")
     assert r.returncode != 0 and "The license of trial expired by " in r.stdout + r.stderr, r
     assert gate(l, 2)["verdict"] == "trial-expired", gate(l, 2)
+

@@ -127,11 +127,11 @@ class Lifeline:
                               capture_output=True, text=True, timeout=60)
 
     def register_license(self, nodes=None, *, product: str = "BASE10", trial: str | None = None,
-                         serial: str = "TST0000001") -> None:
+                         serial: str = "TST0000001", count: int | None = None) -> None:
         """Registers one license file (license_file) on `nodes` (default: every server) with
         `clplcnsc -i FILE -p PRODUCT`. lifelined holds the cluster service back without one."""
         path = self.license_file(Path(self.c.nodes[0].root) / f"license-{product}-{serial}.json",
-                                 product=product, serial=serial, trial=trial)
+                                 product=product, serial=serial, trial=trial, count=count)
         for n in (nodes or self.c.nodes):
             r = self.clplcnsc(n, "-i", path, "-p", product)
             if r.returncode != 0:
