@@ -3,6 +3,7 @@
 #include "DiskMonitor.h"
 #include "FipMonitor.h"
 #include "GenericMonitor.h"
+#include "HttpMonitor.h"
 #include "IpMonitor.h"
 #include "MiiMonitor.h"
 #include "MultiTargetMonitor.h"
@@ -42,6 +43,7 @@ static const QHash<QString, MonitorFactory>& registry() {
         {QStringLiteral("volmgrw"), factory<VolmgrMonitor>()},
         {QStringLiteral("mtw"), factory<MultiTargetMonitor>()},
         {QStringLiteral("userw"), factory<UserModeMonitor>()},
+        {QStringLiteral("httpw"), factory<HttpMonitor>()},
     };
     return table;
 }

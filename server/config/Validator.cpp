@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QRegularExpression>
 #include <QSet>
+#include <QUrl>
 
 #include <functional>
 
@@ -590,6 +591,19 @@ private:
             }
             if (count == 0)
                 error(path + " / parameters", QStringLiteral("lists no monitors (list/...)"));
+        } else if (m.type == QLatin1String("httpw")) {
+            const auto ip = m.param(QStringLiteral("ipaddress")).trimmed();
+            if (QHostAddress(ip).isNull())
+                error(path + " / parameters/ipaddress",
+                      QStringLiteral("\"%1\" is not an IP address").arg(ip));
+            // Empty means "/"; "//x" would name another host.
+            const auto uri = m.param(QStringLiteral("uri")).trimmed();
+            if (!uri.isEmpty() && (!uri.startsWith('/') || uri.startsWith(QLatin1String("//")) ||
+                                   !QUrl(uri, QUrl::StrictMode).isValid()))
+                error(path + " / parameters/uri",
+                      QStringLiteral("\"%1\" is not a path on the HTTP server: it starts with one "
+                                     "/ and has no spaces (e.g. /index.html)")
+                          .arg(uri));
         }
     }
 

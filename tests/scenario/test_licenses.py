@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from lifeline_harness import wait_until
-from lifeline_harness.lifeline import Lifeline, cluster_xml
+from lifeline_harness.lifeline import Lifeline, cluster_xml, monitor_xml, monitors_of
 
 PARTIAL = ("Command succeeded. But the license was not applied to all the servers in the cluster "
            "because there are one or more servers that are not started up.\n")
@@ -168,3 +168,45 @@ def test_trial_end_stops_the_cluster(unlicensed, tmp_path):
     assert r.returncode != 0 and "The license of trial expired by " in r.stdout + r.stderr, r
     assert gate(l, 2)["verdict"] == "trial-expired", gate(l, 2)
 
+
+def test_option_monitor_needs_its_option_license(cluster_factory, lifeline_program, lifeline_build_dir,
+                                                 tmp_path):
+    """httpw is an Internet Server Agent (ISAG10) monitor: without that option's node license on
+    the server it stays in Error and sends no request; registered there, it runs at the next
+    start of the cluster service (a server without the license still refuses it)."""
+    for p in ("lifelined", "clplcnsc", "clpcl", "lifeline-license-vendor"):
+        lifeline_program(p)
+    c = cluster_factory(2)
+    port = 18080
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "ok.txt").write_text("ok\n")
+    httpw = monitor_xml("httpw", "httpw1", interval_s=0.2, timeout_s=1,
+                        params=f"<ipaddress>127.0.0.1</ipaddress><port>{port}</port><uri>/ok.txt</uri>")
+    l = Lifeline(c, lifeline_build_dir).deploy(
+        cluster_xml(c, interval_ms=100, timeout_ms=500, monitors_xml=httpw))
+    # An HTTP server on each server's loopback (its own network namespace) that logs each request.
+    logs = {}
+    for n in (1, 2):
+        logs[n] = tmp_path / f"http{n}.log"
+        c.start_process(n, ["/bin/sh", "-c", f"cd {served} && exec /usr/bin/python3 -m http.server "
+                                             f"--bind 127.0.0.1 {port} 2>{logs[n]}"])
+    l.start_all()
+    l.wait_all_online()
+    refused = "Monitor httpw1 is in error: The license is not registered. (ISAG10)"
+    for n in (1, 2):
+        l.wait_alert(n, refused)
+        assert monitors_of(l.status(n)).get("httpw1") == "Error"
+    assert "/ok.txt HTTP" not in logs[1].read_text()  # not checked without the license
+
+    option = l.license_file(tmp_path / "isag10.json", product="ISAG10", serial="ISA0000001")
+    r = l.clplcnsc(1, "-i", option, "-p", "ISAG10")
+    assert r.returncode == 0, r
+    for args in (("-t", "-a"), ("-s", "-a")):
+        r = l.clpcl(1, *args)
+        assert r.returncode == 0, r
+    l.wait_all_online()
+    wait_until(lambda: monitors_of(l.status(1)).get("httpw1") == "Normal", 10,
+               message="httpw1 Normal on server1 with ISAG10")
+    assert "/ok.txt HTTP" in logs[1].read_text()
+    assert monitors_of(l.status(2)).get("httpw1") == "Error"  # no ISAG10 on server2

@@ -16,6 +16,14 @@ struct Case {
     int maxFindings = 2;  // other findings the same mutation may fairly cause
 };
 
+// Adds monitor httpw1 with these <parameters>.
+std::function<void(QDomElement)> addHttpw(const QString& parameters) {
+    return [parameters](QDomElement r) {
+        append(r.firstChildElement("monitor"),
+               "<httpw name=\"httpw1\"><parameters>" + parameters + "</parameters></httpw>");
+    };
+}
+
 const QList<Case>& cases() {
     static const QList<Case> table{
         {"unnamed cluster", [](QDomElement r) { setText(r, "cluster/name", ""); },
@@ -409,6 +417,22 @@ const QList<Case>& cases() {
                     "<mtw name=\"mtw1\"><parameters><list id=\"0\">ipw9</list></parameters></mtw>");
          },
          "error: monitor \"mtw1\" / parameters/list[0]: monitor \"ipw9\" is not defined"},
+        {"httpw address not an IP",
+         addHttpw("<ipaddress>web.example</ipaddress>"),
+         "error: monitor \"httpw1\" / parameters/ipaddress: \"web.example\" is not an IP address"},
+        {"httpw uri not a path",
+         addHttpw("<uri>index.html</uri>"),
+         "error: monitor \"httpw1\" / parameters/uri: \"index.html\" is not a path on the HTTP "
+         "server: it starts with one / and has no spaces (e.g. /index.html)"},
+        {"httpw protocol unknown",
+         addHttpw("<protocol>FTP</protocol>"),
+         "error: monitor \"httpw1\" / parameters/protocol: \"FTP\" is not one of HTTP, HTTPS"},
+        {"httpw port out of range",
+         addHttpw("<port>0</port>"),
+         "error: monitor \"httpw1\" / parameters/port: 0 is out of range (1 to 65535)"},
+        {"httpw request type unknown",
+         addHttpw("<requesttype>POST</requesttype>"),
+         "error: monitor \"httpw1\" / parameters/requesttype: \"POST\" is not one of HEAD, GET"},
         {"no server",
          [](QDomElement r) {
              removeElement(named(r, "server", "server1"));
@@ -433,6 +457,22 @@ private slots:
                  qPrintable(loaded.diagnostics.texts().join('\n')));
         QCOMPARE(loaded.config.servers.size(), 2);
         QCOMPARE(loaded.config.resources.size(), 3);
+    }
+
+    // httpw with every parameter given, and with none (the defaults), is valid.
+    void httpwIsAccepted() {
+        auto mutated_ = mutated([](QDomElement r) {
+            append(r.firstChildElement("monitor"), "<httpw name=\"httpw0\"/>");
+            append(r.firstChildElement("monitor"),
+                   "<httpw name=\"httpw1\"><target>exec1</target><parameters>"
+                   "<ipaddress>::1</ipaddress><port>8443</port><uri>/health?deep=1</uri>"
+                   "<protocol>HTTPS</protocol><requesttype>GET</requesttype></parameters></httpw>");
+        });
+        const auto loaded = parseConfig(mutated_, "case.conf");
+        QVERIFY2(loaded.diagnostics.items().isEmpty(),
+                 qPrintable(loaded.diagnostics.texts().join('\n')));
+        QCOMPARE(loaded.config.monitor("httpw1")->param("uri"), QString("/health?deep=1"));
+        QCOMPARE(loaded.config.monitor("httpw0")->param("port"), QString("80"));
     }
 
     // disknp may share the diskhb partition: the heartbeat leaves the lock's block free.
