@@ -60,6 +60,14 @@ struct ClusterProperties {
     int kernelHeartbeatPort = 29006; // lankhb (TCP keepalive probes)
     QString shutdownMethod = QStringLiteral("keepalive"); // haltp/method
     QString shutdownAction = QStringLiteral("RESET");     // haltp/action
+    // WebManager (webmanager/README.md): password hashes, protocol, session idle timeout and
+    // the client allow-list (<webmgr><security><clientlist><ip name="a.b.c.d/len"/>; empty:
+    // every client).
+    QString webmgrOperatorPassword;  // webmgr/security/passwd/operation
+    QString webmgrReferencePassword; // webmgr/security/passwd/reference
+    QString webmgrProtocol = QStringLiteral("https"); // webmgr/protocol
+    int webmgrSessionTimeoutMs = 1800000;             // webmgr/session/timeout
+    QStringList webmgrClients;                        // webmgr/security/clientlist/ip
 };
 
 enum class HeartbeatKind { Lan, KernelLan, Disk, Com, Unsupported };

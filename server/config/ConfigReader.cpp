@@ -114,6 +114,9 @@ ClusterConfig readConfig(const ConfigDocument& document, Diagnostics& diagnostic
     ClusterConfig config;
     const auto root = document.root();
     fieldio::read(config.cluster, root, schema::clusterFields(), QString(), diagnostics);
+    for (const auto& ip : xml::children(xml::child(root, QStringLiteral("webmgr/security/clientlist")),
+                                        QStringLiteral("ip")))
+        config.cluster.webmgrClients << ip.attribute(QStringLiteral("name")).trimmed();
 
     for (const auto& e : xml::children(root, QStringLiteral("server")))
         config.servers << readServer(e, diagnostics);

@@ -164,6 +164,10 @@ void writeConfig(const ClusterConfig& config, ConfigDocument& document) {
     QDomElement root = document.root();
 
     fieldio::write(config.cluster, before.cluster, root, schema::clusterFields());
+    if (before.cluster.webmgrClients != config.cluster.webmgrClients)
+        syncNameList(xml::ensure(root, QStringLiteral("webmgr/security/clientlist")),
+                     QStringLiteral("ip"), before.cluster.webmgrClients,
+                     config.cluster.webmgrClients);
 
     const auto servers = xml::children(root, QStringLiteral("server"));
     removeMissing(servers, config.servers);

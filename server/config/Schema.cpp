@@ -54,6 +54,16 @@ const QList<Field<ClusterProperties>>& clusterFields() {
          "How a stalled server is reset (user-space stall monitoring)."},
         {"haltp/action", K::Text, &C::shutdownAction, 0, 0, "RESET|PANIC",
          "What the keepalive supervisor does to a stalled server."},
+        {"webmgr/protocol", K::Text, &C::webmgrProtocol, 0, 0, "https|http",
+         "WebManager protocol; http only when chosen explicitly."},
+        {"webmgr/session/timeout", K::Seconds, &C::webmgrSessionTimeoutMs, 60 * kSec,
+         86400 * kSec, nullptr, "A WebManager login session ends after this long unused."},
+        {"webmgr/security/passwd/operation", K::Text, &C::webmgrOperatorPassword, 0, 0, nullptr,
+         "Hash of the WebManager operator password (lifeline-webmgr --set-password); empty: "
+         "no operator login."},
+        {"webmgr/security/passwd/reference", K::Text, &C::webmgrReferencePassword, 0, 0,
+         nullptr, "Hash of the WebManager reference (look only) password; empty: no reference "
+                  "login."},
     };
     return fields;
 }

@@ -149,6 +149,12 @@ private:
                       QStringLiteral("port %1 is also the %2 port").arg(port).arg(ports[port]));
             ports.insert(port, QLatin1String(name));
         }
+        for (const auto& client : p.webmgrClients) {
+            const bool address = !QHostAddress(client).isNull();
+            if (!address && QHostAddress::parseSubnet(client).first.isNull())
+                error(QStringLiteral("webmgr / security/clientlist/ip \"%1\"").arg(client),
+                      QStringLiteral("not an address or a subnet (a.b.c.d or a.b.c.d/len)"));
+        }
     }
 
     void checkServers() {

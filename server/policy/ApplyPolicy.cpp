@@ -210,6 +210,8 @@ Op clusterRule(const QString& path) {
         return Op::SuspendCluster;
     if (path.startsWith(QLatin1String("haltp/")))
         return Op::ShutdownAndReboot;
+    if (path.startsWith(QLatin1String("webmgr/"))) // passwords, protocol, session timeout
+        return Op::RestartWebManager;
     return Op::StopCluster; // cluster/name, cluster/port/*, all/serveros, and any field added later
 }
 
@@ -370,6 +372,11 @@ private:
         diffFields(
             a_.cluster, b_.cluster, config::schema::clusterFields(),
             [&](const QString& path, auto x, auto y) { changed(path, x, y, clusterRule(path)); });
+        // The WebManager's client list is modelled as a list (<ip name=.../> elements).
+        if (a_.cluster.webmgrClients != b_.cluster.webmgrClients)
+            changed(QStringLiteral("webmgr/security/clientlist"),
+                    a_.cluster.webmgrClients.join(QLatin1Char(' ')),
+                    b_.cluster.webmgrClients.join(QLatin1Char(' ')), Op::RestartWebManager);
         if (!raw_)
             return;
         const auto skip = [](const QDomElement& e) { return holdsObjects(e); };

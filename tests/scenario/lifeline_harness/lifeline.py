@@ -244,6 +244,34 @@ class Lifeline:
                               capture_output=True, text=True, timeout=120)
 
 
+    # -- WebManager ------------------------------------------------------------------------
+    def set_webmgr_password(self, user: str, password: str) -> None:
+        """Stores a WebManager password (operator/reference) with lifeline-webmgr
+        --set-password on the first server, then copies that clp.conf to the others (the
+        hash has a random salt, and every server must run the same configuration)."""
+        prog = str(self.build / "webmanager" / "lifeline-webmgr")
+        first = self.c.nodes[0]
+        subprocess.run([prog, "--root", str(first.root), "--set-password", user],
+                       input=password + "\n", text=True, check=True, capture_output=True, timeout=60)
+        for n in self.c.nodes[1:]:
+            shutil.copyfile(Path(first.etc_dir) / "clp.conf", Path(n.etc_dir) / "clp.conf")
+
+    def start_webmgr(self, node, *extra):
+        """Starts lifeline-webmgr inside the server (output in its console log) and waits
+        until it accepts connections on its port (29003 unless `--port` is in `extra`)."""
+        n = self.c[node]
+        prog = self.build / "webmanager" / "lifeline-webmgr"
+        if not prog.exists():
+            raise FileNotFoundError(f"lifeline-webmgr is not built in {self.build}")
+        proc = self.c.start_process(n, [str(prog), "--root", str(n.root), "--node", n.name, *extra])
+        port = int(extra[list(extra).index("--port") + 1]) if "--port" in extra else 29003
+        check = f"import socket; socket.create_connection(('{n.ip('public')}', {port}), 0.2).close()"
+        wait_until(lambda: proc.alive and self.c.run(n, ["/usr/bin/python3", "-c", check],
+                                                     check=False).returncode == 0,
+                   10, interval=0.05, message=f"lifeline-webmgr listening on {n.name}:{port}")
+        return proc
+
+
 # -- failover groups ------------------------------------------------------------------------
 def group_xml(name: str, resources: list, *, policy: list | None = None, auto_start: bool = True,
               auto_failback: bool = False) -> str:
