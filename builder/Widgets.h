@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+
+class QDoubleSpinBox;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QWidget;
+
+// Small widget helpers the wizard pages share. Object names let the GUI tests find
+// each control.
+namespace lifeline::builder::widgets {
+
+QPushButton* button(QWidget* parent, const QString& text, const char* objectName);
+// Seconds with two decimals, from 0.05 s to `max`.
+QDoubleSpinBox* secondsBox(QWidget* parent, const char* objectName, double max);
+QSpinBox* countBox(QWidget* parent, const char* objectName, int max);
+// Moves the current row by `delta` (signals blocked); false when it cannot move.
+bool moveCurrentRow(QListWidget* list, int delta);
+
+} // namespace lifeline::builder::widgets
