@@ -1,9 +1,12 @@
 #include "ApiRouter.h"
 
 #include "ApiViews.h"
+#include "ConsoleFiles.h"
+#include "Metrics.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSet>
 
 namespace lifeline::webmgr {
@@ -40,6 +43,11 @@ const QList<ApiRouter::Route>& ApiRouter::table() {
         {"GET", "/api/v1/monitors", &R::getMonitors},
         {"GET", "/api/v1/monitors/{name}", &R::getMonitor},
         {"GET", "/api/v1/alerts", &R::getAlerts},
+        {"GET", "/api/v1/events", &R::events},
+        {"GET", "/metrics", &R::metrics},
+        {"POST", "/api/v1/logs/collect", &R::logsCollect},
+        {"GET", "/api/v1/logs/{id}", &R::logsState},
+        {"GET", "/api/v1/logs/{id}/archive", &R::logsArchive},
         {"POST", "/api/v1/cluster/start", &R::clusterStart},
         {"POST", "/api/v1/cluster/stop", &R::clusterStop},
         {"POST", "/api/v1/cluster/suspend", &R::clusterSuspend},
@@ -102,6 +110,12 @@ void ApiRouter::handle(const ApiRequest& request, Reply reply) {
                                         "(webmgr/security/clientlist)")
                              .arg(request.peer.toString())));
         return;
+    }
+    if (request.method == QLatin1String("GET")) {
+        if (auto file = ConsoleFiles::serve(request.path)) {
+            reply(*file);
+            return;
+        }
     }
     const Route* route = nullptr;
     QStringList params;
@@ -377,6 +391,139 @@ void ApiRouter::getAlerts(Call& call) {
     }
     control(call, QStringLiteral("alerts"), args, kReadTimeoutMs,
             [](const QJsonObject& r) { return envelope(200, ApiViews::alerts(r), kOk); });
+}
+
+void ApiRouter::events(Call& call) {
+    ApiResponse r;
+    r.stream = true;
+    r.contentType = "text/event-stream; charset=utf-8";
+    if (call.who.session)
+        r.allowed = [this, id = call.who.sessionId] { return auth_.sessions().alive(id); };
+    call.reply(r);
+}
+
+void ApiRouter::metrics(Call& call) {
+    // The failover count comes from the alert log: ask for it once the status is in.
+    control_.call(QStringLiteral("status"), {}, kReadTimeoutMs,
+                  [this, reply = call.reply](const control::ControlReply& s) {
+                      if (!s.ok()) {
+                          reply(fromControlError(s));
+                          return;
+                      }
+                      control_.call(QStringLiteral("alerts"), {{"module", "group"}}, kReadTimeoutMs,
+                                    [reply, status = s.result](const control::ControlReply& a) {
+                                        ApiResponse r;
+                                        r.contentType = Metrics::kContentType;
+                                        r.body = Metrics::render(
+                                            status, a.ok() ? Metrics::countFailovers(a.result) : -1);
+                                        reply(r);
+                                    });
+                  });
+}
+
+// --- log collection (clplogcc) --------------------------------------------------------------
+
+bool ApiRouter::operatorOnly(Call& call) {
+    if (call.who.role == Role::Operator)
+        return true;
+    call.reply(error(403, QStringLiteral("the reference user may only look; log in as operator to "
+                                         "collect logs")));
+    return false;
+}
+
+void ApiRouter::logsCollect(Call& call) {
+    QJsonObject args;
+    for (const char* key : {"server", "type"})
+        if (call.body.contains(QLatin1String(key)))
+            args.insert(QLatin1String(key), call.body.value(QLatin1String(key)));
+    control(call, QStringLiteral("logs.collect"), args, kReadTimeoutMs,
+            [](const QJsonObject& r) { return envelope(200, r, kOk); });
+}
+
+void ApiRouter::logsState(Call& call) {
+    if (!operatorOnly(call))
+        return;
+    QJsonObject args{{"id", call.params.value(0)}, {"offset", 0}, {"length", 1}};
+    if (call.request.query.hasQueryItem(QStringLiteral("server")))
+        args.insert("server", call.request.query.queryItemValue(QStringLiteral("server")));
+    control(call, QStringLiteral("logs.read"), args, kReadTimeoutMs, [id = call.params.value(0)](const QJsonObject& r) {
+        QJsonObject body{{"server", r.value(QLatin1String("server"))}, {"id", id},
+                         {"ready", r.value(QLatin1String("ready")).toBool()}};
+        if (body.value(QLatin1String("ready")).toBool())
+            body.insert("size", r.value(QLatin1String("size")));
+        return envelope(200, body, kOk);
+    });
+}
+
+void ApiRouter::logsArchive(Call& call) {
+    if (!operatorOnly(call))
+        return;
+    const auto& q = call.request.query;
+    QJsonObject args{{"id", call.params.value(0)}};
+    if (q.hasQueryItem(QStringLiteral("server")))
+        args.insert("server", q.queryItemValue(QStringLiteral("server")));
+    // The file name the browser saves: lifelined's name, without anything a header could abuse.
+    QString name = q.queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded);
+    name.remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")));
+    if (name.isEmpty())
+        name = QStringLiteral("lifeline-logs.tar.gz");
+    QJsonObject first = args;
+    first.insert("offset", 0);
+    control_.call(QStringLiteral("logs.read"), first, kReadTimeoutMs,
+                  [this, args, name, reply = call.reply](const control::ControlReply& r) {
+                      if (!r.ok()) {
+                          reply(fromControlError(r));
+                          return;
+                      }
+                      if (!r.result.value(QLatin1String("ready")).toBool()) {
+                          reply(error(409, QStringLiteral("the archive is still being built; ask "
+                                                          "GET /api/v1/logs/{id} until it is ready")));
+                          return;
+                      }
+                      ApiResponse out;
+                      out.contentType = "application/gzip";
+                      out.body = QByteArray::fromBase64(r.result.value(QLatin1String("data")).toString().toLatin1());
+                      const qint64 size = r.result.value(QLatin1String("size")).toInteger();
+                      out.headers << qMakePair(QByteArray("Content-Disposition"),
+                                               "attachment; filename=\"" + name.toLatin1() + '"');
+                      if (r.result.value(QLatin1String("eof")).toBool()) {
+                          control_.call(QStringLiteral("logs.release"), args, kReadTimeoutMs,
+                                        [](const control::ControlReply&) {});
+                          reply(out);
+                          return;
+                      }
+                      out.stream = true;
+                      out.headers << qMakePair(QByteArray("Content-Length"), QByteArray::number(size));
+                      const qint64 offset = out.body.size();
+                      out.pump = [this, args, offset](BodySink sink) { pumpArchive(args, offset, std::move(sink)); };
+                      reply(out);
+                  });
+}
+
+void ApiRouter::pumpArchive(QJsonObject args, qint64 offset, BodySink sink) {
+    const auto release = [this, args] {
+        control_.call(QStringLiteral("logs.release"), args, kReadTimeoutMs, [](const control::ControlReply&) {});
+    };
+    QJsonObject read = args;
+    read.insert("offset", offset);
+    control_.call(QStringLiteral("logs.read"), read, kReadTimeoutMs,
+                  [this, args, offset, sink, release](const control::ControlReply& r) {
+                      const QByteArray data =
+                          QByteArray::fromBase64(r.result.value(QLatin1String("data")).toString().toLatin1());
+                      // A failure now can only end the download short of its length.
+                      const bool last = !r.ok() || data.isEmpty() || r.result.value(QLatin1String("eof")).toBool();
+                      if (last) {
+                          sink(data, true, {});
+                          release();
+                          return;
+                      }
+                      sink(data, false, [this, args, next = offset + data.size(), sink, release](bool more) {
+                          if (more)
+                              pumpArchive(args, next, sink);
+                          else
+                              release(); // the client left
+                      });
+                  });
 }
 
 // --- operating ------------------------------------------------------------------------

@@ -71,6 +71,15 @@ private:
     void getMonitors(Call&);
     void getMonitor(Call&);
     void getAlerts(Call&);
+    void events(Call&);
+    void metrics(Call&);
+    void logsCollect(Call&);
+    void logsState(Call&);
+    void logsArchive(Call&);
+    // Reads an archive from `offset` on into `sink`, part after part, and releases it.
+    void pumpArchive(QJsonObject args, qint64 offset, BodySink sink);
+    // Only the operator (reading an archive of logs and configuration, though a GET).
+    bool operatorOnly(Call& call);
     void clusterStart(Call&);
     void clusterStop(Call&);
     void clusterSuspend(Call&);

@@ -48,6 +48,11 @@ std::optional<SessionStore::Session> SessionStore::use(const QByteArray& id) {
     return *it;
 }
 
+bool SessionStore::alive(const QByteArray& id) {
+    expire();
+    return sessions_.contains(id);
+}
+
 void SessionStore::remove(const QByteArray& id) { sessions_.remove(id); }
 
 int SessionStore::size() {

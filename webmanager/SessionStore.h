@@ -30,6 +30,9 @@ public:
     Session create(Role role);
     // The live session with this id (its idle timer restarts), or nothing.
     std::optional<Session> use(const QByteArray& id);
+    // Whether the session still exists, without restarting its idle timer (an open event
+    // stream is no sign that someone is there).
+    bool alive(const QByteArray& id);
     void remove(const QByteArray& id);
     int size();
     qint64 idleMs() const { return idleMs_; }

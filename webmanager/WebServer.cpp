@@ -8,6 +8,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <memory>
+
 namespace lifeline::webmgr {
 
 namespace {
@@ -17,6 +19,12 @@ constexpr qint64 kMaxRequestBytes = ApiRouter::kMaxBodyBytes + 32 * 1024;
 constexpr int kDrainMs = 10000;
 // A connection with no request under way is closed after this long without a byte.
 constexpr int kIdleMs = 60000;
+// An event stream whose client reads nothing is dropped once this much waits to be sent.
+constexpr qint64 kMaxStreamBacklog = 1024 * 1024;
+// A download asks for its next part once less than this waits to be sent.
+constexpr qint64 kPumpWindow = 2 * 1024 * 1024;
+// How often an event stream of a session checks that the session still exists.
+constexpr int kStreamCheckMs = 5000;
 const char* const kReceived = "lifelineReceived";
 const char* const kPending = "lifelinePending";
 
@@ -149,7 +157,8 @@ QByteArray WebServer::encode(const ApiResponse& response, bool close) {
     QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' +
                      reason(response.status) + "\r\n";
     out += "Content-Type: " + response.contentType + "\r\n";
-    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    if (!response.stream) // a stream's body ends with the connection
+        out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
     out += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
            "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n";
     for (const auto& [name, value] : response.headers)
@@ -177,9 +186,17 @@ bool WebServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* soc
     const bool close = api.header("connection").toLower() == "close";
     QPointer<QTcpSocket> alive(socket);
     socket->setProperty(kPending, true);
-    router_.handle(api, [alive, close](const ApiResponse& response) {
+    router_.handle(api, [this, alive, close](const ApiResponse& response) {
         if (!alive || alive->state() != QAbstractSocket::ConnectedState)
             return; // the client left; nobody to tell
+        if (response.stream && response.pump) {
+            startPump(alive, response);
+            return;
+        }
+        if (response.stream) {
+            startStream(alive, response);
+            return;
+        }
         alive->setProperty(kPending, false);
         if (auto* idle = alive->findChild<QTimer*>(QStringLiteral("lifelineIdle")))
             idle->start();
@@ -188,6 +205,86 @@ bool WebServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* soc
             alive->disconnectFromHost();
     });
     return true;
+}
+
+void WebServer::startStream(QTcpSocket* socket, const ApiResponse& head) {
+    if (!feed_ || feed_->streams() >= EventFeed::kMaxStreams) {
+        socket->setProperty(kPending, false);
+        socket->write(encode(ApiRouter::error(503, feed_ ? QStringLiteral("too many live-update streams "
+                                                                          "(at most %1); try again later")
+                                                               .arg(EventFeed::kMaxStreams)
+                                                         : QStringLiteral("live updates are not available")),
+                             true));
+        socket->disconnectFromHost();
+        return;
+    }
+    socket->write(encode(head, true));
+    QPointer<QTcpSocket> alive(socket);
+    const int id = feed_->subscribe([alive](const QByteArray& bytes) {
+        if (!alive || alive->state() != QAbstractSocket::ConnectedState)
+            return;
+        if (alive->bytesToWrite() > kMaxStreamBacklog) {
+            alive->abort(); // a client that reads nothing; disconnected() ends the subscription
+            return;
+        }
+        alive->write(bytes);
+    });
+    // The connection stays "pending" (the idle timer leaves it open) until the client leaves;
+    // then, or when the socket goes, the subscription ends.
+    QPointer<EventFeed> feed(feed_);
+    const auto end = [feed, id] {
+        if (feed)
+            feed->unsubscribe(id);
+    };
+    connect(socket, &QAbstractSocket::disconnected, feed_, end);
+    connect(socket, &QObject::destroyed, feed_, end);
+    if (head.allowed) {
+        // The session ended (logout, idle timeout): the stream ends too; the page's
+        // reconnect then gets 401 and shows the login.
+        auto* check = new QTimer(socket);
+        check->setInterval(kStreamCheckMs);
+        connect(check, &QTimer::timeout, socket, [socket, allowed = head.allowed] {
+            if (!allowed())
+                socket->disconnectFromHost();
+        });
+        check->start();
+    }
+}
+
+void WebServer::startPump(QTcpSocket* socket, const ApiResponse& response) {
+    socket->write(encode(response, true));
+    QPointer<QTcpSocket> alive(socket);
+    response.pump([alive](const QByteArray& bytes, bool last, std::function<void(bool)> next) {
+        if (!alive || alive->state() != QAbstractSocket::ConnectedState) {
+            if (!last)
+                next(false);
+            return;
+        }
+        alive->write(bytes);
+        if (last) {
+            alive->setProperty(kPending, false);
+            alive->disconnectFromHost(); // after what is buffered was sent
+            return;
+        }
+        if (alive->bytesToWrite() < kPumpWindow) {
+            next(true);
+            return;
+        }
+        // Wait until the client has taken most of it (or left), then ask for more, once.
+        auto waiting = std::make_shared<QList<QMetaObject::Connection>>();
+        auto resume = [alive, waiting, next](bool ok) {
+            if (waiting->isEmpty())
+                return;
+            for (const auto& c : *waiting)
+                QObject::disconnect(c);
+            waiting->clear();
+            next(ok);
+        };
+        *waiting << connect(alive, &QIODevice::bytesWritten, alive, [alive, resume] {
+            if (alive->bytesToWrite() < kPumpWindow / 2)
+                resume(true);
+        }) << connect(alive, &QAbstractSocket::disconnected, alive, [resume] { resume(false); });
+    });
 }
 
 void WebServer::missingHandler(const QHttpServerRequest&, QTcpSocket* socket) {

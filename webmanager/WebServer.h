@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiRouter.h"
+#include "EventFeed.h"
 
 #include <QAbstractHttpServer>
 #include <QHostAddress>
@@ -17,7 +18,9 @@ namespace lifeline::webmgr {
 // late answers are written to the socket directly and only while it still exists.
 // A request whose bytes exceed the body limit by far is answered 413 on the spot and the
 // rest of it discarded, so nobody can make the service buffer a large upload; a connection
-// idle for 60 s (no request under way) is closed.
+// idle for 60 s (no request under way) is closed. Streams (GET /api/v1/events, log archive
+// downloads) are written the same way: the head once, then the body as it comes, the
+// connection counting as busy until the stream ends.
 class WebServer : public QAbstractHttpServer {
     Q_OBJECT
 public:
@@ -27,6 +30,8 @@ public:
     bool start(const QHostAddress& address, quint16 port, const QSslConfiguration* ssl,
                QString* error);
     quint16 port() const { return port_; }
+    // Where GET /api/v1/events streams go (none: such a request gets 503).
+    void setFeed(EventFeed* feed) { feed_ = feed; }
 
     static QByteArray encode(const ApiResponse& response, bool close);
 
@@ -37,10 +42,15 @@ protected:
 private:
     void guard(QTcpSocket* socket);
     void refuseOversized(QTcpSocket* socket);
+    // Writes the head of an event stream and hands the connection to the feed.
+    void startStream(QTcpSocket* socket, const ApiResponse& head);
+    // Writes the head and first part of a download, then lets its pump write the rest.
+    void startPump(QTcpSocket* socket, const ApiResponse& response);
 
     ApiRouter& router_;
     bool secure_;
     quint16 port_ = 0;
+    EventFeed* feed_ = nullptr;
 };
 
 } // namespace lifeline::webmgr

@@ -1,4 +1,5 @@
-// lifeline-webmgr — the WebManager service of one server (REST API /api/v1).
+// lifeline-webmgr — the WebManager service of one server (REST API /api/v1, live updates,
+// /metrics and the console).
 //
 //   lifeline-webmgr [--root DIR] [--node NAME] [--listen ADDR] [--port N] [--http]
 //   lifeline-webmgr --set-password operator|reference [--root DIR] [--json]   (password on stdin)
@@ -11,6 +12,7 @@
 #include "Authenticator.h"
 #include "CertificateStore.h"
 #include "ControlBridge.h"
+#include "EventFeed.h"
 #include "PasswordCommand.h"
 #include "PasswordHash.h"
 #include "WebServer.h"
@@ -151,7 +153,9 @@ int main(int argc, char** argv) {
     webmgr::ControlBridge bridge(paths.controlSocket());
     webmgr::Authenticator auth(settings);
     webmgr::ApiRouter router(auth, bridge);
+    webmgr::EventFeed feed(bridge);
     webmgr::WebServer server(router, !http);
+    server.setFeed(&feed);
     QString error;
     if (!server.start(address, quint16(port), http ? nullptr : &ssl, &error))
         return fail(error);

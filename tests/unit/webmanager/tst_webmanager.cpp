@@ -1,14 +1,18 @@
 // WebManager: password hashes, sessions, CSRF and the login limit, the router's answers
 // (envelope, status codes, mapping to control commands) with a fake lifelined, the
-// OpenAPI document against the route table, the certificate store and the config model.
+// OpenAPI document against the route table, the certificate store and the config model;
+// /metrics, the live-update feed and its event-stream framing, the console's files.
 
 #include "ApiRouter.h"
 #include "Authenticator.h"
 #include "CertificateStore.h"
+#include "EventFeed.h"
 #include "LoginLimiter.h"
+#include "Metrics.h"
 #include "PasswordCommand.h"
 #include "PasswordHash.h"
 #include "SessionStore.h"
+#include "WebServer.h"
 
 #include "ConfigReader.h"
 #include "ConfigWriter.h"
@@ -16,6 +20,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -474,6 +479,303 @@ private slots:
                  qPrintable("not in openapi.json: " + QStringList((served - documented).values()).join(", ")));
         QVERIFY2((documented - served).isEmpty(),
                  qPrintable("documented but not served: " + QStringList((documented - served).values()).join(", ")));
+    }
+
+    void metricsRendering() {
+        auto status = sampleStatus();
+        auto monitors = status["monitors"].toArray();
+        auto m = monitors[0].toObject();
+        m["failovers"] = 2;
+        monitors[0] = m;
+        status["monitors"] = monitors;
+        const QString text = QString::fromUtf8(Metrics::render(status, 3));
+        const QStringList lines = text.split('\n', Qt::SkipEmptyParts);
+        for (const char* want : {
+                 "lifeline_server_up{server=\"server1\"} 1",
+                 "lifeline_server_up{server=\"server2\"} 1",
+                 "lifeline_heartbeat_path_up{server=\"server1\",path=\"lanhb1\"} 1",
+                 "lifeline_group_owner{group=\"failover1\",server=\"server1\"} 1",
+                 "lifeline_group_owner{group=\"failover1\",server=\"server2\"} 0",
+                 "lifeline_group_state{group=\"failover1\",state=\"Online\"} 1",
+                 "lifeline_group_state{group=\"failover1\",state=\"Offline\"} 0",
+                 "lifeline_resource_state{group=\"failover1\",resource=\"fip1\",state=\"Online\"} 1",
+                 "lifeline_monitor_state{monitor=\"userw\",server=\"server1\",state=\"Normal\"} 1",
+                 "lifeline_monitor_state{monitor=\"userw\",server=\"server1\",state=\"Error\"} 0",
+                 "lifeline_monitor_failovers{monitor=\"userw\",server=\"server1\"} 2",
+                 "lifeline_cluster_state{cluster=\"cluster\",state=\"Online\"} 1",
+                 "lifeline_failovers_total 3",
+                 "# TYPE lifeline_failovers_total counter",
+                 "# TYPE lifeline_server_up gauge"})
+            QVERIFY2(lines.contains(QString::fromLatin1(want)), qPrintable(QStringLiteral("missing: %1\n%2").arg(want, text)));
+        // Every sample line is `name{labels} value`, every family has HELP and TYPE once.
+        const QRegularExpression sample(QStringLiteral("^lifeline_[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})? -?\\d+$"));
+        QSet<QString> typed;
+        for (const QString& line : lines) {
+            if (line.startsWith("# TYPE ")) {
+                QVERIFY2(!typed.contains(line.section(' ', 2, 2)), qPrintable(line));
+                typed << line.section(' ', 2, 2);
+            } else if (!line.startsWith("# HELP "))
+                QVERIFY2(sample.match(line).hasMatch(), qPrintable(line));
+        }
+        // A server that is down, a group nowhere, unknown failovers, a label to escape.
+        auto servers = status["servers"].toArray();
+        auto s2 = servers[1].toObject();
+        s2["state"] = "Offline";
+        servers[1] = s2;
+        status["servers"] = servers;
+        auto groups = status["groups"].toArray();
+        auto g = groups[0].toObject();
+        g["current"] = "";
+        g["state"] = "Offline";
+        g["name"] = "we\"ird\\";
+        groups[0] = g;
+        status["groups"] = groups;
+        const QString down = QString::fromUtf8(Metrics::render(status, -1));
+        QVERIFY(down.contains("lifeline_server_up{server=\"server2\"} 0\n"));
+        QVERIFY(down.contains("lifeline_group_owner{group=\"we\\\"ird\\\\\",server=\"server1\"} 0\n"));
+        QVERIFY(down.contains("lifeline_group_state{group=\"we\\\"ird\\\\\",state=\"Offline\"} 1\n"));
+        QVERIFY(!down.contains("lifeline_failovers_total"));
+        QCOMPARE(Metrics::countFailovers({{"alerts", QJsonArray{QJsonObject{{"id", 503}}, QJsonObject{{"id", 501}},
+                                                                 QJsonObject{{"id", 503}}}}}),
+                 2);
+    }
+
+    void metricsEndpoint() {
+        Harness h;
+        auto r = h.send("GET", "/metrics");
+        QCOMPARE(r.status, 401);
+        QVERIFY(header(r, "WWW-Authenticate").startsWith("Basic"));
+        control::ControlReply alerts;
+        alerts.status = control::ControlReply::Status::Ok;
+        alerts.result = {{"alerts", QJsonArray{QJsonObject{{"id", 503}, {"module", "group"}}}}};
+        h.control.replies.insert("alerts", alerts);
+        r = h.send("GET", "/metrics", {}, {{"authorization", Harness::basic("reference", "ref-secret")}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.contentType, QByteArray("text/plain; version=0.0.4; charset=utf-8"));
+        QVERIFY(r.body.contains("lifeline_group_owner{group=\"failover1\",server=\"server1\"} 1\n"));
+        QVERIFY(r.body.contains("lifeline_failovers_total 1\n"));
+        QCOMPARE(h.control.asked.last().command, "alerts");
+        QCOMPARE(h.control.asked.last().args, (QJsonObject{{"module", "group"}}));
+        // lifelined away: 503, as every other endpoint.
+        control::ControlReply gone;
+        gone.status = control::ControlReply::Status::Transport;
+        gone.message = "connection refused";
+        h.control.replies.insert("status", gone);
+        QCOMPARE(h.asOperator("GET", "/metrics").status, 503);
+    }
+
+    void eventStreamFraming() {
+        QCOMPARE(EventFeed::frame("status", {{"a", 1}}, 7), QByteArray("id: 7\nevent: status\ndata: {\"a\":1}\n\n"));
+        QCOMPARE(EventFeed::preamble(), QByteArray("retry: 1000\n\n"));
+        const auto v = EventFeed::view(sampleStatus());
+        QCOMPARE(v["groups"].toArray()[0].toObject()["current"].toString(), "server1");
+        QCOMPARE(v["groups"].toArray()[0].toObject()["resources"].toArray()[0].toObject()["name"].toString(), "fip1");
+        QCOMPARE(v["servers"].toArray().size(), 2);
+        QCOMPARE(v["monitors"].toArray()[0].toObject()["status"].toString(), "Normal");
+        QCOMPARE(v["cluster"].toObject()["status"].toString(), "Online");
+
+        // Through the router: authenticated only, answered as a stream.
+        Harness h;
+        QCOMPARE(h.send("GET", "/api/v1/events").status, 401);
+        const auto r = h.asOperator("GET", "/api/v1/events");
+        QVERIFY(r.stream);
+        QVERIFY(r.contentType.startsWith("text/event-stream"));
+        const QByteArray head = WebServer::encode(r, true);
+        QVERIFY(head.startsWith("HTTP/1.1 200 OK\r\n"));
+        QVERIFY(!head.contains("Content-Length"));
+        QVERIFY(head.contains("Content-Type: text/event-stream"));
+        QVERIFY(head.endsWith("\r\n\r\n"));
+        QVERIFY(!r.allowed); // Basic: for as long as the client stays
+        // A session's stream lives as long as the session, and watching does not keep it alive.
+        auto login = h.send("POST", "/api/v1/login", R"({"user": "reference", "password": "ref-secret"})");
+        const QByteArray cookie = header(login, "Set-Cookie").split(';').first();
+        const auto stream = h.send("GET", "/api/v1/events", {}, {{"cookie", cookie}});
+        QVERIFY(stream.stream && stream.allowed);
+        QVERIFY(stream.allowed());
+        h.now += 59000;
+        QVERIFY(stream.allowed());
+        h.now += 2000; // 61 s after the login, idle timeout 60 s
+        QVERIFY(!stream.allowed());
+    }
+
+    void eventFeed() {
+        FakeControl control;
+        control.status = sampleStatus();
+        control::ControlReply alerts;
+        alerts.status = control::ControlReply::Status::Ok;
+        alerts.result = {{"alerts", QJsonArray{QJsonObject{{"server", "server1"}, {"seq", 10}, {"id", 1}}}}};
+        control.replies.insert("alerts", alerts);
+        EventFeed feed(control);
+        QVERIFY(!feed.polling());
+        QCOMPARE(control.asked.size(), 0); // nobody listens: nothing asked
+
+        QByteArray a;
+        const int first = feed.subscribe([&](const QByteArray& b) { a += b; });
+        QVERIFY(first > 0);
+        QVERIFY(feed.polling());
+        // The preamble, then the current view at once.
+        QVERIFY2(a.startsWith("retry: 1000\n\nid: 1\nevent: status\ndata: {"), a.constData());
+        QVERIFY(a.endsWith("\n\n"));
+        QCOMPARE(a.count("event: "), 1);
+        const auto data = [](const QByteArray& stream) {
+            const QByteArray last = stream.trimmed().split('\n').last();
+            return QJsonDocument::fromJson(last.mid(6)).object();
+        };
+        QCOMPARE(data(a)["groups"].toArray()[0].toObject()["current"].toString(), "server1");
+
+        // No change: no event.
+        a.clear();
+        feed.poll();
+        QVERIFY2(a.isEmpty(), a.constData());
+        // A second stream gets the current view without waiting.
+        QByteArray b;
+        const int second = feed.subscribe([&](const QByteArray& x) { b += x; });
+        QVERIFY(b.contains("id: 1\nevent: status\n"));
+        // The group moves: both streams hear it on the next poll.
+        auto groups = control.status["groups"].toArray();
+        auto g = groups[0].toObject();
+        g["current"] = "server2";
+        groups[0] = g;
+        control.status["groups"] = groups;
+        b.clear();
+        feed.poll();
+        QVERIFY(a.startsWith("id: 2\nevent: status\n"));
+        QCOMPARE(a, b);
+        QCOMPARE(data(a)["groups"].toArray()[0].toObject()["current"].toString(), "server2");
+
+        // Alerts: those there at the start are not news; a new one is sent once.
+        auto list = alerts.result["alerts"].toArray();
+        list.append(QJsonObject{{"server", "server1"}, {"seq", 11}, {"id", 503}, {"message", "failover"}});
+        list.append(QJsonObject{{"server", "server2"}, {"seq", 5}, {"id", 1}});
+        alerts.result["alerts"] = list;
+        control.replies.insert("alerts", alerts);
+        a.clear();
+        for (int i = 0; i < EventFeed::kAlertEvery * 2; ++i)
+            feed.poll();
+        QCOMPARE(a.count("event: alerts\n"), 1);
+        const auto sent = data(a)["alerts"].toArray();
+        QCOMPARE(sent.size(), 2);
+        QCOMPARE(sent[0].toObject()["seq"].toInt(), 11);
+        QCOMPARE(sent[1].toObject()["server"].toString(), "server2");
+
+        // lifelined gone: one "not available" event, not one per poll.
+        control::ControlReply gone;
+        gone.status = control::ControlReply::Status::Transport;
+        gone.message = "connection refused";
+        control.replies.insert("status", gone);
+        a.clear();
+        feed.poll();
+        feed.poll();
+        QCOMPARE(a.count("event: status\n"), 1);
+        QVERIFY(a.contains("\"available\":false"));
+
+        // At most kMaxStreams; when all leave, the feed stops asking.
+        QList<int> more;
+        while (feed.streams() < EventFeed::kMaxStreams)
+            more << feed.subscribe([](const QByteArray&) {});
+        QCOMPARE(feed.subscribe([](const QByteArray&) {}), -1);
+        for (int id : more)
+            feed.unsubscribe(id);
+        feed.unsubscribe(first);
+        QVERIFY(feed.polling());
+        feed.unsubscribe(second);
+        QVERIFY(!feed.polling());
+        QCOMPARE(feed.streams(), 0);
+    }
+
+    void logDownload() {
+        Harness h;
+        // Reference users may not collect or download (an archive holds the configuration).
+        const QHash<QByteArray, QByteArray> ref{{"authorization", Harness::basic("reference", "ref-secret")}};
+        QCOMPARE(h.send("POST", "/api/v1/logs/collect", "{}", ref).status, 403);
+        QCOMPARE(h.send("GET", "/api/v1/logs/a1", {}, ref).status, 403);
+        QCOMPARE(h.send("GET", "/api/v1/logs/a1/archive", {}, ref).status, 403);
+        auto r = h.asOperator("POST", "/api/v1/logs/collect", R"({"server": "server2", "type": "type2"})");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(h.control.asked.last().command, "logs.collect");
+        QCOMPARE(h.control.asked.last().args, (QJsonObject{{"server", "server2"}, {"type", "type2"}}));
+
+        // While it is built.
+        control::ControlReply building;
+        building.status = control::ControlReply::Status::Ok;
+        building.result = {{"server", "server2"}, {"ready", false}};
+        h.control.replies.insert("logs.read", building);
+        r = h.asOperator("GET", "/api/v1/logs/a1?server=server2");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(json(r)["ready"].toBool(), false);
+        QCOMPARE(h.control.asked.last().args, (QJsonObject{{"id", "a1"}, {"server", "server2"}, {"offset", 0}, {"length", 1}}));
+        QCOMPARE(h.asOperator("GET", "/api/v1/logs/a1/archive?server=server2").status, 409);
+
+        // Ready, in three parts: the first with the head, the rest through the pump; then released.
+        const QByteArray archive = QByteArray("\x1f\x8b", 2) + QByteArray(1000, 'x') + "end";
+        struct Parts : ControlBackend {
+            QByteArray archive;
+            QList<QJsonObject> released;
+            void call(const QString& command, const QJsonObject& args, int, Done done) override {
+                control::ControlReply r;
+                r.status = control::ControlReply::Status::Ok;
+                if (command == QLatin1String("logs.release")) {
+                    released << args;
+                } else {
+                    const qint64 offset = args["offset"].toInteger();
+                    const QByteArray part = archive.mid(offset, 400);
+                    r.result = {{"server", "server2"}, {"ready", true}, {"size", archive.size()},
+                                {"offset", offset}, {"data", QString::fromLatin1(part.toBase64())},
+                                {"eof", offset + part.size() >= archive.size()}};
+                }
+                done(r);
+            }
+        } parts;
+        parts.archive = archive;
+        ApiRouter router(h.auth, parts);
+        ApiRequest request;
+        request.method = "GET";
+        request.path = "/api/v1/logs/a1/archive";
+        request.query = QUrlQuery("server=server2&name=server2-20261205-101010.tar.gz%22%0d%0aX:y");
+        request.headers = {{"authorization", Harness::basic("operator", "op-secret")}};
+        request.peer = QHostAddress("198.18.0.100");
+        std::optional<ApiResponse> got;
+        router.handle(request, [&](const ApiResponse& a) { got = a; });
+        QVERIFY(got && got->stream && got->pump);
+        QCOMPARE(got->contentType, QByteArray("application/gzip"));
+        QCOMPARE(header(*got, "Content-Length"), QByteArray::number(archive.size()));
+        QCOMPARE(header(*got, "Content-Disposition"), QByteArray("attachment; filename=\"server2-20261205-101010.tar.gzXy\""));
+        QByteArray body = got->body;
+        bool ended = false;
+        got->pump([&](const QByteArray& bytes, bool last, std::function<void(bool)> next) {
+            body += bytes;
+            if (last)
+                ended = true;
+            else
+                next(true);
+        });
+        QVERIFY(ended);
+        QCOMPARE(body, archive);
+        QCOMPARE(parts.released, (QList<QJsonObject>{{{"id", "a1"}, {"server", "server2"}}}));
+        // A client that leaves half-way: released too.
+        parts.released.clear();
+        got.reset();
+        router.handle(request, [&](const ApiResponse& a) { got = a; });
+        got->pump([&](const QByteArray&, bool, std::function<void(bool)> next) { next(false); });
+        QCOMPARE(parts.released.size(), 1);
+    }
+
+    void consoleFiles() {
+        Harness h;
+        for (const auto& [path, type] : {std::pair{"/", "text/html"}, std::pair{"/index.html", "text/html"},
+                                         std::pair{"/app.js", "text/javascript"}, std::pair{"/app.css", "text/css"}}) {
+            const auto r = h.send("GET", path);
+            QCOMPARE(r.status, 200);
+            QVERIFY2(r.contentType.startsWith(type), path);
+            QVERIFY2(!r.body.isEmpty(), path);
+            QVERIFY(header(r, "Content-Security-Policy").contains("default-src 'self'"));
+        }
+        QVERIFY(h.send("GET", "/").body.contains("src=\"/app.js\""));
+        // Not from outside the client list; other names are no files.
+        Harness listed({QHostAddress::parseSubnet("198.18.5.0/24")});
+        QCOMPARE(listed.send("GET", "/").status, 403);
+        QCOMPARE(h.send("GET", "/app.json").status, 404);
+        QCOMPARE(h.send("POST", "/app.js").status, 404);
     }
 
     void certificateStore() {
