@@ -30,6 +30,27 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "==> all ${#packages[@]} Debian packages are installed"
 fi
+# The browser tests' driver (tests/e2e/package-lock.json) from the npm registry, with the
+# machine's Node.js; the browser is Debian's chromium above, never a download of its own.
+e2e_installed() {
+  /usr/bin/python3 - <<'PY'
+import json, sys
+lock = json.load(open("tests/e2e/package-lock.json"))["packages"]
+for path, meta in lock.items():
+    try:
+        if path and json.load(open(f"tests/e2e/{path}/package.json"))["version"] != meta["version"]:
+            sys.exit(1)
+    except OSError:
+        sys.exit(1)
+PY
+}
+if ! e2e_installed; then
+  command -v npm >/dev/null || { echo "setup.sh: npm (Node.js) is needed for tests/e2e" >&2; exit 1; }
+  echo "==> installing tests/e2e's npm packages (playwright-core)"
+  npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+else
+  echo "==> tests/e2e's npm packages are installed"
+fi
 [ "$mode" = --deps-only ] && exit 0
 
 echo "==> building (build/)"
