@@ -25,6 +25,7 @@ enum Id {
     TimeoutRatioSet = 6,      // clptoratio (TimeoutRatio)
     TimeoutRatioReset = 7,
     TimeoutRatioExpired = 8,
+    ClusterStartFailed = 9,   // a start held back for a license failed when the license came
     PathOffline = 101,
     PathNormal = 102,
     ForgedHeartbeats = 103,

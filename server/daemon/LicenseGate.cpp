@@ -126,7 +126,7 @@ void LicenseGate::reconsider() {
         heldBack_ = false;
         QString error;
         if (!service_.start(&error))
-            service_.alerts().error(kModule, alert::LicenseNotRegistered,
+            service_.alerts().error(QStringLiteral("cluster"), alert::ClusterStartFailed,
                                     QStringLiteral("The cluster service cannot start: %1").arg(error));
         return;
     }
