@@ -156,12 +156,12 @@ def test_too_few_cpu_licenses_warn_and_the_cluster_runs(cluster_factory, lifelin
 def test_trial_end_stops_the_cluster(unlicensed, tmp_path):
     c, l = unlicensed
     # Long enough to start (the servers meet within the first second), short enough to wait for.
-    trial = l.license_file(tmp_path / "trial.json", serial="AAC0000000", count=99, trial="6s")
+    trial = l.license_file(tmp_path / "trial.json", serial="AAC0000000", count=99, trial="10s")
     for n in (1, 2):
         assert l.clplcnsc(n, "-i", trial, "-p", "BASE10").returncode == 0
-    l.wait_all_online(timeout=5)
+    l.wait_all_online(timeout=8)
     for n in (1, 2):
-        line = l.wait_alert(n, "The license of trial expired by ", timeout=15)
+        line = l.wait_alert(n, "The license of trial expired by ", timeout=20)
         assert line.endswith(". (BASE10)"), line
         wait_until(lambda: cluster_state(l, n) == "Stopped", 10, message=f"server{n} stopped at the trial's end")
     r = l.clpcl(1, "-s")
