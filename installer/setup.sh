@@ -26,7 +26,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${#missing[@]} Debian package(s): ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
+  # Test peers (keepalived, corosync, pacemaker) must not start as host services: where the
+  # machine has no policy-rc.d, one that forbids starts is in place for this install only.
+  guard=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    guard=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' >"$guard" && chmod 755 "$guard"
+    trap 'rm -f "$guard"' EXIT
+  fi
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+  [ -z "$guard" ] || { rm -f "$guard"; trap - EXIT; }
 else
   echo "==> all ${#packages[@]} Debian packages are installed"
 fi
