@@ -1,6 +1,7 @@
 #include "ApiRouter.h"
 
 #include "ApiViews.h"
+#include "ConfigApi.h"
 #include "ConsoleFiles.h"
 #include "Metrics.h"
 
@@ -61,6 +62,9 @@ const QList<ApiRouter::Route>& ApiRouter::table() {
         {"POST", "/api/v1/resources/{name}/stop", &R::resourceStop},
         {"POST", "/api/v1/monitors/{name}/suspend", &R::monitorSuspend},
         {"POST", "/api/v1/monitors/{name}/resume", &R::monitorResume},
+        {"GET", "/api/v1/configuration", &R::getConfiguration},
+        {"POST", "/api/v1/configuration", &R::postConfiguration, false, ConfigApi::kMaxUploadBytes},
+        {"GET", "/api/v1/servers/{name}/devices", &R::getDevices},
     };
     return routes;
 }
@@ -142,10 +146,10 @@ void ApiRouter::handle(const ApiRequest& request, Reply reply) {
         reply(r);
         return;
     }
-    if (request.body.size() > kMaxBodyBytes) {
+    if (request.body.size() > route->maxBody) {
         reply(error(413, QStringLiteral("the request body has %1 bytes; at most %2 are accepted")
                              .arg(request.body.size())
-                             .arg(kMaxBodyBytes)));
+                             .arg(route->maxBody)));
         return;
     }
     Call call{request, params, {}, {}, std::move(reply)};
@@ -403,21 +407,17 @@ void ApiRouter::events(Call& call) {
 }
 
 void ApiRouter::metrics(Call& call) {
-    // The failover count comes from the alert log: ask for it once the status is in.
+    // Everything, the failover count and durations too, is in lifelined's status.
     control_.call(QStringLiteral("status"), {}, kReadTimeoutMs,
-                  [this, reply = call.reply](const control::ControlReply& s) {
+                  [reply = call.reply](const control::ControlReply& s) {
                       if (!s.ok()) {
                           reply(fromControlError(s));
                           return;
                       }
-                      control_.call(QStringLiteral("alerts"), {{"module", "group"}}, kReadTimeoutMs,
-                                    [reply, status = s.result](const control::ControlReply& a) {
-                                        ApiResponse r;
-                                        r.contentType = Metrics::kContentType;
-                                        r.body = Metrics::render(
-                                            status, a.ok() ? Metrics::countFailovers(a.result) : -1);
-                                        reply(r);
-                                    });
+                      ApiResponse r;
+                      r.contentType = Metrics::kContentType;
+                      r.body = Metrics::render(s.result);
+                      reply(r);
                   });
 }
 
@@ -603,5 +603,30 @@ void ApiRouter::resourceStop(Call& c) {
 }
 void ApiRouter::monitorSuspend(Call& c) { operate(c, "monitor.suspend", {{"monitor", c.params.value(0)}}, kReadTimeoutMs); }
 void ApiRouter::monitorResume(Call& c) { operate(c, "monitor.resume", {{"monitor", c.params.value(0)}}, kReadTimeoutMs); }
+
+// --- configuration (ConfigApi) ----------------------------------------------------------
+
+void ApiRouter::getConfiguration(Call& call) {
+    control(call, QStringLiteral("config.pull"), {}, kReadTimeoutMs, ConfigApi::pullAnswer);
+}
+
+void ApiRouter::postConfiguration(Call& call) {
+    QString why;
+    const auto args = ConfigApi::pushArgs(call.body, &why);
+    if (!args) {
+        call.reply(error(400, why));
+        return;
+    }
+    // Staging and committing on every server: a few RPC steps of ConfigDistributor's timeout each.
+    control(call, QStringLiteral("config.push"), *args, kClusterTimeoutMs,
+            [oneServer = args->contains(QLatin1String("server"))](const QJsonObject& r) {
+                return ConfigApi::pushAnswer(r, oneServer);
+            });
+}
+
+void ApiRouter::getDevices(Call& call) {
+    control(call, QStringLiteral("devices"), {{"server", call.params.value(0)}}, kReadTimeoutMs,
+            [](const QJsonObject& r) { return envelope(200, r, kOk); });
+}
 
 } // namespace lifeline::webmgr

@@ -46,6 +46,7 @@ private:
         const char* pattern;
         Handler handler;
         bool open = false; // needs no authentication (login)
+        qsizetype maxBody = kMaxBodyBytes;
     };
     static const QList<Route>& table();
     static bool match(const QString& pattern, const QString& path, QStringList* params);
@@ -93,6 +94,10 @@ private:
     void resourceStop(Call&);
     void monitorSuspend(Call&);
     void monitorResume(Call&);
+    // ConfigApi: the Builder's Get / Apply, and its "Discover…".
+    void getConfiguration(Call&);
+    void postConfiguration(Call&);
+    void getDevices(Call&);
 
     Authenticator& auth_;
     ControlBackend& control_;

@@ -49,13 +49,16 @@ QJsonObject groupView(const QJsonObject& g, bool withResources) {
     return out;
 }
 
+// The monitor's state on every server, in the servers' order: lifelined's `servers` map
+// (its own and the other servers' reports); a server missing from it is "Unknown".
 QJsonObject monitorView(const QJsonObject& m, const QJsonObject& status) {
     const QString local = str(status, "local");
+    const QJsonObject perServer = m.value(QLatin1String("servers")).toObject();
     QJsonArray servers;
     for (const auto& v : arr(status, "servers")) {
         const QString name = str(v.toObject(), "name");
-        servers.append(QJsonObject{{"name", name},
-                                   {"status", name == local ? str(m, "state") : QStringLiteral("Unknown")}});
+        const QString fallback = name == local ? str(m, "state") : QStringLiteral("Unknown");
+        servers.append(QJsonObject{{"name", name}, {"status", perServer.value(name).toString(fallback)}});
     }
     return {{"name", str(m, "name")},     {"type", str(m, "type")},
             {"comment", str(m, "comment")}, {"status", str(m, "state")},

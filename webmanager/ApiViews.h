@@ -20,8 +20,8 @@ public:
     static std::optional<QJsonObject> group(const QJsonObject& status, const QString& name,
                                             bool withResources);
     static std::optional<QJsonObject> resource(const QJsonObject& status, const QString& name);
-    // Per monitor, its state on every server: this server's from its own view, the
-    // others "Unknown" (lifelined reports only the monitors it runs).
+    // Per monitor, its state on every server (lifelined's `servers` map: its own state
+    // and what the other servers last reported; "Unknown" where the map has none).
     static QJsonObject monitors(const QJsonObject& status);
     static std::optional<QJsonObject> monitor(const QJsonObject& status, const QString& name);
     static QJsonObject alerts(const QJsonObject& alertsResult);

@@ -1,5 +1,7 @@
 #include "WebServer.h"
 
+#include "ConfigApi.h"
+
 #include <QHttpServerRequest>
 #include <QPointer>
 #include <QSslServer>
@@ -15,7 +17,7 @@ namespace lifeline::webmgr {
 namespace {
 
 // Headers plus the largest accepted body: beyond this a request is refused unread.
-constexpr qint64 kMaxRequestBytes = ApiRouter::kMaxBodyBytes + 32 * 1024;
+constexpr qint64 kMaxRequestBytes = ConfigApi::kMaxUploadBytes + 32 * 1024;
 constexpr int kDrainMs = 10000;
 // A connection with no request under way is closed after this long without a byte.
 constexpr int kIdleMs = 60000;
@@ -146,9 +148,11 @@ void WebServer::refuseOversized(QTcpSocket* socket) {
     socket->readAll();
     connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
     const auto r = ApiRouter::error(413, QStringLiteral("the request is larger than %1 bytes; at "
-                                                        "most %2 body bytes are accepted")
+                                                        "most %2 body bytes are accepted (%3 for a "
+                                                        "configuration)")
                                              .arg(kMaxRequestBytes)
-                                             .arg(ApiRouter::kMaxBodyBytes));
+                                             .arg(ApiRouter::kMaxBodyBytes)
+                                             .arg(ConfigApi::kMaxUploadBytes));
     socket->write(encode(r, true));
     QTimer::singleShot(kDrainMs, socket, [socket] { socket->disconnectFromHost(); });
 }

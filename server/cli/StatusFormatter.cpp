@@ -248,10 +248,24 @@ bool StatusFormatter::statusView(const StatusView& view, QString* text, QString*
             const QJsonObject o = m.toObject();
             out += row(4, false, field(o, "name"), false, stateOf(o), field(o, "comment"),
                        view.longNames);
+            monitorServerRows(o, 6, view.longNames, out);
         }
     }
     out += kStatusEnd;
     return true;
+}
+
+// A monitor's state on every server (lifelined's `servers` map), in the servers' order; none
+// for a status without the map (older lifelined) or of one server (the row above says it).
+void StatusFormatter::monitorServerRows(const QJsonObject& monitor, int indent, bool longNames, QString& out) const {
+    const QJsonObject perServer = monitor.value(QLatin1String("servers")).toObject();
+    if (perServer.size() < 2)
+        return;
+    for (const auto& s : status_.value(QLatin1String("servers")).toArray()) {
+        const QString name = field(s.toObject(), "name");
+        if (perServer.contains(name))
+            out += row(indent, false, name, false, perServer.value(name).toString(), QString(), longNames);
+    }
 }
 
 void StatusFormatter::serverBlock(const QJsonObject& server, bool longNames, QString& out) const {
@@ -446,6 +460,13 @@ void StatusFormatter::monitorDetails(const config::Monitor& m, bool detail, QStr
         if (field(o, "name") != m.name)
             continue;
         out += item(4, QStringLiteral("Status"), stateOf(o));
+        const QJsonObject perServer = o.value(QLatin1String("servers")).toObject();
+        if (perServer.size() > 1)
+            for (const auto& s : status_.value(QLatin1String("servers")).toArray()) {
+                const QString server = field(s.toObject(), "name");
+                if (perServer.contains(server))
+                    out += item(4, QStringLiteral("Status on %1").arg(server), perServer.value(server).toString());
+            }
         out += item(4, QStringLiteral("Last Error"), field(o, "lastError"));
         out += item(4, QStringLiteral("Last Error Time"), field(o, "lastErrorAt"));
         out += item(4, QStringLiteral("Reactivation Count"), QString::number(o.value(QLatin1String("reactivations")).toInt()));

@@ -71,6 +71,7 @@ private:
 
     void serverBlock(const QJsonObject& server, bool longNames, QString& out) const;
     void groupBlock(const QJsonObject& group, bool longNames, QString& out) const;
+    void monitorServerRows(const QJsonObject& monitor, int indent, bool longNames, QString& out) const;
     void monitorDetails(const config::Monitor& monitor, bool detail, QString& out) const;
     // The comment clpstat shows for a heartbeat / NP resource: the status row's,
     // else the type description.

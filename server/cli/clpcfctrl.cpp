@@ -14,6 +14,7 @@
 #include "ConfigPackage.h"
 #include "ConfigReader.h"
 #include "Paths.h"
+#include "PushReport.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -24,23 +25,6 @@ using namespace lifeline;
 using namespace lifeline::cli;
 
 namespace {
-
-QString serverLine(const QJsonObject& s, bool uploaded) {
-    const QString name = s.value("name").toString();
-    const QString error = s.value("error").toString();
-    if (!s.value("staged").toBool())
-        return QStringLiteral("%1: not staged: %2\n").arg(name, error);
-    QStringList steps{QStringLiteral("staged")};
-    if (s.value("committed").toBool())
-        steps << QStringLiteral("committed");
-    else if (!error.isEmpty())
-        steps << QStringLiteral("commit failed: %1").arg(error);
-    else if (!uploaded)
-        steps << QStringLiteral("cancelled");
-    if (s.value("rolledBack").toBool() && s.value("committed").toBool())
-        steps << QStringLiteral("rolled back");
-    return QStringLiteral("%1: %2\n").arg(name, steps.join(QStringLiteral(", ")));
-}
 
 int push(CliContext& context, const QString& dir, config::ConfigPackage::Format format,
          const QString& host) {
@@ -102,25 +86,13 @@ int push(CliContext& context, const QString& dir, config::ConfigPackage::Format 
     const bool uploaded = result.value("uploaded").toBool();
     if (context.json())
         return uploaded ? CliContext::kExitOk : CliContext::kExitFailed;
-    QString progress;
-    for (const auto& s : result.value("servers").toArray())
-        progress += serverLine(s.toObject(), uploaded);
-    CliContext::printErr(progress);
+    const auto report = control::PushReport::of(result, !host.isEmpty());
+    CliContext::printErr(report.progress);
     if (!uploaded) {
-        QString text;
-        for (const auto& d : result.value("diagnostics").toArray())
-            text += d.toString() + QLatin1Char('\n');
-        text += result.value("message").toString() + QStringLiteral("\nCommand failed.\n");
-        CliContext::printErr(text);
+        CliContext::printErr(report.text);
         return CliContext::kExitFailed;
     }
-    QString out;
-    if (host.isEmpty())
-        out += QStringLiteral("The upload is completed successfully.(cfmgr:0)\n");
-    if (const auto after = result.value("afterUpload").toString(); !after.isEmpty())
-        out += after + QLatin1Char('\n');
-    out += QStringLiteral("Command succeeded.(code:0)\n");
-    CliContext::printOut(out);
+    CliContext::printOut(report.text);
     return CliContext::kExitOk;
 }
 

@@ -75,6 +75,7 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
     });
     connect(&executor_, &engine::GroupExecutor::tableChanged, this, [this] {
         view_.offer(local_, executor_.table());
+        noteGroupsOnline(local_, executor_.table());
         monitors_.setActiveResources(executor_.onlineResources());
         pushGroupTable();
         evaluateSoon();
@@ -93,8 +94,20 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
     periodic_.setInterval(std::max(200, std::min(1000, config_.cluster.heartbeatIntervalMs * 2)));
     connect(&periodic_, &QTimer::timeout, this, [this] {
         pushGroupTable();
+        pushMonitorStates();
         evaluateGroups();
     });
+    // Every server tells the others its monitor states: at once when one changes (coalesced
+    // on the event loop), when a server is heard again, and with every periodic_ tick (at
+    // most 1 s) so that a lost push is mended within a second. A push is an asynchronous RPC
+    // answered with the receiver's states, so both sides learn, and nothing here waits:
+    // asking every peer while `status` is answered would hold each clpstat up to the slowest
+    // peer's timeout. A report older than three ticks is not believed (MonitorStates).
+    monitorPush_.setSingleShot(true);
+    monitorPush_.setInterval(0);
+    connect(&monitorPush_, &QTimer::timeout, this, &ClusterService::pushMonitorStates);
+    connect(&monitors_, &engine::MonitorRunner::stateChanged, this, [this] { monitorPush_.start(); });
+    monitorStates_.setStaleMs(3 * periodic_.interval() + 1000);
     view_.offer(local_, executor_.table());
     heartbeatThread_.setObjectName(QStringLiteral("heartbeat"));
     syncWait_.setSingleShot(true);
@@ -425,6 +438,8 @@ void ClusterService::onPeerUp(const QString& peer) {
     p.up = true;
     p.everHeard = true;
     down_.remove(peer);
+    failoverTimes_.serverBack(peer);
+    monitorPush_.start();
     view_.setUnconfirmed(peer); // until it reports what it holds now
     if (peerCall_)
         peerCall_(peer, QStringLiteral("groups.get"), {}, 2000,
@@ -471,8 +486,23 @@ void ClusterService::onPeerDown(const QString& peer, bool graceful) {
                   QStringLiteral("Server %1 is down: no heartbeat on any path for %2 ms.")
                       .arg(peer)
                       .arg(effectiveTimeoutMs()));
-    if (state_ == ClusterState::Online)
-        resolver_->peerLost(peer, np::PingProber::nowMs() - effectiveTimeoutMs());
+    if (state_ != ClusterState::Online)
+        return;
+    const qint64 now = np::PingProber::nowMs();
+    // Detection starts with the last packet heard on any path (the freshest path).
+    qint64 lastHeardAgeMs = -1;
+    const auto snapshot = heartbeats_ ? heartbeats_->snapshot() : cluster::MembershipSnapshot{};
+    if (const auto* seen = snapshot.peer(peer))
+        for (const auto& path : seen->paths)
+            if (path.lastHeardAgeMs >= 0 && (lastHeardAgeMs < 0 || path.lastHeardAgeMs < lastHeardAgeMs))
+                lastHeardAgeMs = path.lastHeardAgeMs;
+    QStringList held;
+    if (const auto* table = view_.table(peer))
+        for (auto it = table->groups.begin(); it != table->groups.end(); ++it)
+            if (it->active())
+                held << it.key();
+    failoverTimes_.serverLost(peer, held, lastHeardAgeMs >= 0 ? now - lastHeardAgeMs : -1, now);
+    resolver_->peerLost(peer, now - effectiveTimeoutMs());
 }
 
 // Normal paths to `peer` that are not LAN heartbeats (disk, COM); empty when a LAN path is Normal.
@@ -741,10 +771,49 @@ void ClusterService::pushGroupTable() {
                       [](bool, const QJsonObject&, const QString&) {});
 }
 
+QJsonObject ClusterService::localMonitorStates() const {
+    QJsonObject states;
+    for (const auto& v : monitors_.toJson())
+        states.insert(v.toObject().value("name").toString(), v.toObject().value("state"));
+    return states;
+}
+
+void ClusterService::pushMonitorStates() {
+    if (!peerCall_ || state_ == ClusterState::Stopped)
+        return;
+    const QJsonObject params{{"states", localMonitorStates()}};
+    for (auto it = peers_.begin(); it != peers_.end(); ++it)
+        if (it->up)
+            peerCall_(it.key(), QStringLiteral("monitors.report"), params, 1000,
+                      [this, peer = it.key()](bool ok, const QJsonObject& result, const QString&) {
+                          if (ok && result.contains("states"))
+                              monitorStates_.offer(peer, result.value("states").toObject(), np::PingProber::nowMs());
+                      });
+}
+
+QJsonObject ClusterService::acceptMonitorStates(const QString& server, const QJsonObject& states) {
+    if (server != local_ && config_.server(server))
+        monitorStates_.offer(server, states, np::PingProber::nowMs());
+    if (state_ == ClusterState::Stopped)
+        return {};
+    return {{"states", localMonitorStates()}};
+}
+
+// Ends the measurement of a failover whose group is now Online on `server` (FailoverTimes).
+void ClusterService::noteGroupsOnline(const QString& server, const engine::GroupTable& table) {
+    if (!failoverTimes_.waiting())
+        return;
+    for (auto it = table.groups.begin(); it != table.groups.end(); ++it)
+        if (it->state == policy::GroupState::Online)
+            failoverTimes_.groupOnline(it.key(), server, local_, np::PingProber::nowMs(),
+                                       QDateTime::currentDateTime());
+}
+
 void ClusterService::acceptGroupTable(const QString& server, const QJsonObject& table) {
     if (server == local_ || !config_.server(server))
         return;
     const auto parsed = engine::GroupTable::fromJson(table);
+    noteGroupsOnline(server, parsed);
     if (parsed.clusterStarted && peers_.value(server).up)
         executor_.setClusterStarted(true); // joined a running cluster
     if (view_.offer(server, parsed))
@@ -992,10 +1061,12 @@ void ClusterService::runMonitorRecovery(const QString& name, policy::MonitorStep
         return;
     }
     case policy::MonitorStep::Failover:
-        if (activeHere)
+        if (activeHere) {
+            failoverTimes_.monitorFailover(name, group, local_, np::PingProber::nowMs());
             groupFailed(group, local_); // the monitor resumes once the group has left
-        else
+        } else {
             monitors_.recoveryDone(name);
+        }
         return;
     case policy::MonitorStep::FinalAction:
         break;
@@ -1165,7 +1236,27 @@ QJsonObject ClusterService::status() const {
     QJsonArray verdicts;
     for (const auto& v : verdicts_)
         verdicts.append(v);
-    const QJsonArray monitors = monitors_.toJson();
+    // Each monitor's state on every server (ours, and what the others last reported).
+    QJsonArray monitors;
+    {
+        QStringList names;
+        for (const auto& s : config_.serversByPriority())
+            names << s.name;
+        const qint64 now = np::PingProber::nowMs();
+        const auto heard = [this](const QString& server) {
+            return peers_.value(server).up && !down_.contains(server);
+        };
+        for (const auto& v : monitors_.toJson()) {
+            QJsonObject m = v.toObject();
+            QJsonObject perServer = monitorStates_.perServer(m.value("name").toString(), names, local_,
+                                                             m.value("state").toString(), heard, now);
+            if (state_ == ClusterState::Stopped) // nothing is known, as for the servers' rows
+                for (auto it = perServer.begin(); it != perServer.end(); ++it)
+                    it.value() = QStringLiteral("Unknown");
+            m.insert("servers", perServer);
+            monitors.append(m);
+        }
+    }
     QJsonArray groups;
     QStringList order, live;
     for (const auto& s : config_.serversByPriority()) {
@@ -1212,6 +1303,7 @@ QJsonObject ClusterService::status() const {
             {"groups", groups},
             {"monitors", monitors},
             {"heartbeatCounters", counters},
+            {"failovers", failoverTimes_.toJson()},
             {"np", QJsonObject{{"verdicts", verdicts}}},
             {"config", QJsonObject{{"hash", QString::fromLatin1(configHash_.toHex())},
                                    {"generation", 0}}}};

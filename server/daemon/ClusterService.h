@@ -2,6 +2,8 @@
 
 #include "AlertLog.h"
 #include "ClusterState.h"
+#include "FailoverTimes.h"
+#include "MonitorStates.h"
 #include "PowerControl.h"
 
 #include "GroupCoordinator.h"
@@ -107,6 +109,10 @@ public:
     // clpmonctrl -c: resets the recovery counters of `monitor` (empty: all) here and asks every
     // reachable server to do the same (the escalation adds up every server's counters).
     bool resetMonitorCounters(const QString& monitor, QString* error);
+    // RPC monitors.report: `server`'s monitor states {monitor: state}; answers ours.
+    QJsonObject acceptMonitorStates(const QString& server, const QJsonObject& states);
+    // The failovers this server measured (detection and takeover durations), for `status`.
+    const FailoverTimes& failoverTimes() const { return failoverTimes_; }
 
     // ---- configuration distribution (clpcfctrl --push; ClusterServiceConfig.cpp) ----
     QByteArray configHash() const { return configHash_; }
@@ -144,6 +150,9 @@ private:
     void evaluateSoon();
     void evaluateGroups();
     void pushGroupTable();
+    void pushMonitorStates();
+    QJsonObject localMonitorStates() const;
+    void noteGroupsOnline(const QString& server, const engine::GroupTable& table);
     void dispatch(const QString& server, const engine::RunRequest& request,
                   std::function<void(const engine::RunResult&)> done);
     void raiseEngineAlert(engine::AlertType type, const QString& module, int id, const QString& message);
@@ -215,6 +224,9 @@ private:
     QList<std::function<void()>> stopWaiters_;
     QTimer evaluateTimer_;        // coalesces evaluations on the event loop
     QTimer periodic_;             // re-sends the group table and re-evaluates now and then
+    MonitorStates monitorStates_; // the other servers' monitors, as they last reported them
+    QTimer monitorPush_;          // coalesces the pushes of our monitor states after changes
+    FailoverTimes failoverTimes_;
 };
 
 } // namespace lifeline::daemon

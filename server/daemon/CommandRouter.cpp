@@ -3,6 +3,7 @@
 #include "AlertSync.h"
 #include "ClusterService.h"
 #include "ConfigDistributor.h"
+#include "DiscoveryService.h"
 #include "LicenseGate.h"
 #include "LicenseSync.h"
 #include "LogCollector.h"
@@ -58,7 +59,8 @@ CommandRouter::CommandRouter(ClusterService& service, control::ControlServer& co
                                 int timeoutMs, Result done) {
         // Reports may go to any address; a group step is sent once.
         callPeer(server, addressesOf(server), method, params, timeoutMs,
-                 method == QLatin1String("groups.report"), std::move(done));
+                 method == QLatin1String("groups.report") || method == QLatin1String("monitors.report"),
+                 std::move(done));
     });
     // For idempotent methods: any address of the server may answer.
     const auto anyAddress = [this](const QString& server, const QString& method, const QJsonObject& params,
@@ -95,6 +97,8 @@ CommandRouter::CommandRouter(ClusterService& service, control::ControlServer& co
     // clplcnsc --distribute, clpstat --lic (licenses.put is idempotent).
     licenseGate_ = new LicenseGate(service_, rpcServer_, anyAddress, this);
     new LicenseSync(service_, *licenseGate_, control_, rpcServer_, anyAddress, this);
+    // The Builder's "Discover…": NICs and block devices of any server.
+    new DiscoveryService(service_, control_, rpcServer_, anyAddress, this);
 }
 
 void CommandRouter::runLocally(const QString& operation, Done done) {
@@ -268,6 +272,11 @@ void CommandRouter::registerRpcMethods() {
                                       });
                                   });
     registerGroupMethods();
+    // A peer's monitor states, answered with ours (ClusterService::pushMonitorStates).
+    rpcServer_.registerMethod(QStringLiteral("monitors.report"),
+                              [this](const QJsonObject& params, const QString& peer, rpc::RpcServer::Responder r) {
+                                  r.reply(service_.acceptMonitorStates(peer, params.value("states").toObject()));
+                              });
 }
 
 } // namespace lifeline::daemon

@@ -343,6 +343,8 @@ void MonitorRunner::setState(Entry& e, const QString& state, const QString& deta
         return;
     const QString before = e.state;
     e.state = state;
+    if (before != state)
+        emit stateChanged(e.monitor.name, state);
     if (state != QLatin1String("Error"))
         e.noRecoveryReported = false;
     e.detail = detail;

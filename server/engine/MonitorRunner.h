@@ -70,6 +70,8 @@ signals:
     void alert(lifeline::engine::AlertType type, const QString& module, int id, const QString& message);
     // This server's recovery counters of `monitor` changed (to publish with the group table).
     void countersChanged(const QString& monitor, const lifeline::policy::MonitorCounters& counters);
+    // The state of `monitor` on this server changed (to tell the other servers at once).
+    void stateChanged(const QString& monitor, const QString& state);
 
 private:
     struct Entry;

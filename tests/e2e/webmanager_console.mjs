@@ -42,6 +42,12 @@ try {
     await page.waitForSelector('[data-object="group:failover1"][data-state="Online"][aria-label*="on server1"]');
     await page.screenshot({ path: `${shots}/02-operator-online.png` });
 
+    step('genw1 shows its state on each server in the details');
+    await page.focus('[data-object="monitor:genw1"]');
+    await page.keyboard.press('Enter');
+    for (const server of ['server1', 'server2'])
+      await page.waitForSelector(`#details[data-object="monitor:genw1"] td[data-field="server:${server}"][data-state="Normal"]`);
+
     step('the operator moves failover1 to server2 and watches it arrive');
     await page.focus('[data-object="group:failover1"]');
     await page.keyboard.press('Enter'); // select from the keyboard

@@ -1,8 +1,9 @@
 """The WebManager console end to end: Debian's headless Chromium, driven by playwright-core
 (tests/e2e/webmanager_console.mjs), in the client namespace of the 2-server cluster of
-test_webmanager_api. The operator logs in, sees two servers Online, moves failover1 and watches
-it arrive, reads the move in the alert log; the reference user cannot operate. Screenshots of
-every step are saved under <build>/tests/screenshots/webmanager/ for review."""
+test_webmanager_api. The operator logs in, sees two servers Online and genw1's state on each
+server in the details, moves failover1 and watches it arrive, reads the move in the alert log;
+the reference user cannot operate. Screenshots of every step are saved under
+<build>/tests/screenshots/webmanager/ for review."""
 
 import os
 import shutil

@@ -262,9 +262,17 @@ function renderDetails() {
   const rows = [];
   for (const [k, val] of Object.entries(found.obj)) {
     if (k === "resources" || k === "heartbeats" || k === "networkpartitions" || k === "config") continue;
+    if (k === "servers" && Array.isArray(val)) {
+      // A monitor's state on every server: one row each (td[data-field="server:NAME"]).
+      for (const s of val) {
+        const cell = el("td", { "data-field": "server:" + s.name, "data-state": s.status, text: s.status });
+        cell.prepend(el("span", { class: "dot " + stateClass(s.status), "aria-hidden": "true" }), " ");
+        rows.push(el("tr", {}, el("th", { scope: "row", text: "on " + s.name }), cell));
+      }
+      continue;
+    }
     let text = val;
-    if (k === "servers" && Array.isArray(val)) text = val.map((s) => `${s.name}: ${s.status}`).join(", ");
-    else if (typeof val === "object" && val !== null) text = JSON.stringify(val);
+    if (typeof val === "object" && val !== null) text = JSON.stringify(val);
     const cell = el("td", { "data-field": k, text: String(text) });
     if (k === "status") cell.prepend(el("span", { class: "dot " + stateClass(val), "aria-hidden": "true" }), " ");
     rows.push(el("tr", {}, el("th", { scope: "row", text: k }), cell));

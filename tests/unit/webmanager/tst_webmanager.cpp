@@ -246,7 +246,22 @@ private slots:
         const auto servers = json(r)["monitors"].toArray()[0].toObject()["servers"].toArray();
         QCOMPARE(servers.size(), 2);
         QCOMPARE(servers[0].toObject()["status"].toString(), "Normal");
-        QCOMPARE(servers[1].toObject()["status"].toString(), "Unknown");
+        QCOMPARE(servers[1].toObject()["status"].toString(), "Unknown"); // an older lifelined: no map
+        // lifelined's per-server map, in the servers' order whatever the map's.
+        auto status = sampleStatus();
+        auto monitors = status["monitors"].toArray();
+        auto m = monitors[0].toObject();
+        m["servers"] = QJsonObject{{"server2", "Error"}, {"server1", "Normal"}};
+        monitors[0] = m;
+        status["monitors"] = monitors;
+        h.control.status = status;
+        r = h.asOperator("GET", "/api/v1/monitors/userw");
+        const auto both = json(r)["monitors"].toArray()[0].toObject()["servers"].toArray();
+        QCOMPARE(both.size(), 2);
+        QCOMPARE(both[0].toObject()["name"].toString(), "server1");
+        QCOMPARE(both[0].toObject()["status"].toString(), "Normal");
+        QCOMPARE(both[1].toObject()["status"].toString(), "Error");
+        h.control.status = sampleStatus();
 
         r = h.asOperator("GET", "/api/v1/alerts?max=5&type=warning");
         QCOMPARE(json(r)["alerts"].toArray().size(), 1);
@@ -486,9 +501,20 @@ private slots:
         auto monitors = status["monitors"].toArray();
         auto m = monitors[0].toObject();
         m["failovers"] = 2;
+        m["servers"] = QJsonObject{{"server1", "Normal"}, {"server2", "Error"}};
         monitors[0] = m;
         status["monitors"] = monitors;
-        const QString text = QString::fromUtf8(Metrics::render(status, 3));
+        // lifelined's failover measurements (FailoverTimes::toJson).
+        status["failovers"] = QJsonDocument::fromJson(R"({"count": 3,
+          "recent": [{"group": "failover1", "cause": "server", "source": "server2", "from": "server2",
+                      "to": "server1", "detectionSeconds": 0.5, "takeoverSeconds": 1.25, "time": ""},
+                     {"group": "failover1", "cause": "monitor", "source": "genw1", "from": "server1",
+                      "to": "server2", "takeoverSeconds": 0.75, "time": ""}],
+          "totals": [{"group": "failover1", "cause": "server", "to": "server1", "count": 2,
+                      "detectionCount": 2, "detectionSeconds": 1.5, "takeoverSeconds": 2.5},
+                     {"group": "failover1", "cause": "monitor", "to": "server2", "count": 1,
+                      "detectionCount": 0, "detectionSeconds": 0, "takeoverSeconds": 0.75}]})").object();
+        const QString text = QString::fromUtf8(Metrics::render(status));
         const QStringList lines = text.split('\n', Qt::SkipEmptyParts);
         for (const char* want : {
                  "lifeline_server_up{server=\"server1\"} 1",
@@ -501,6 +527,14 @@ private slots:
                  "lifeline_resource_state{group=\"failover1\",resource=\"fip1\",state=\"Online\"} 1",
                  "lifeline_monitor_state{monitor=\"userw\",server=\"server1\",state=\"Normal\"} 1",
                  "lifeline_monitor_state{monitor=\"userw\",server=\"server1\",state=\"Error\"} 0",
+                 "lifeline_monitor_state{monitor=\"userw\",server=\"server2\",state=\"Error\"} 1",
+                 "lifeline_monitor_state{monitor=\"userw\",server=\"server2\",state=\"Normal\"} 0",
+                 "lifeline_detection_seconds_sum{group=\"failover1\",server=\"server1\"} 1.5",
+                 "lifeline_detection_seconds_count{group=\"failover1\",server=\"server1\"} 2",
+                 "lifeline_takeover_seconds_sum{group=\"failover1\",server=\"server1\",cause=\"server\"} 2.5",
+                 "lifeline_takeover_seconds_count{group=\"failover1\",server=\"server2\",cause=\"monitor\"} 1",
+                 "lifeline_last_takeover_seconds{group=\"failover1\",server=\"server2\",cause=\"monitor\"} 0.75",
+                 "# TYPE lifeline_takeover_seconds summary",
                  "lifeline_monitor_failovers{monitor=\"userw\",server=\"server1\"} 2",
                  "lifeline_cluster_state{cluster=\"cluster\",state=\"Online\"} 1",
                  "lifeline_failovers_total 3",
@@ -508,7 +542,15 @@ private slots:
                  "# TYPE lifeline_server_up gauge"})
             QVERIFY2(lines.contains(QString::fromLatin1(want)), qPrintable(QStringLiteral("missing: %1\n%2").arg(want, text)));
         // Every sample line is `name{labels} value`, every family has HELP and TYPE once.
-        const QRegularExpression sample(QStringLiteral("^lifeline_[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})? -?\\d+$"));
+        const QRegularExpression sample(QStringLiteral("^lifeline_[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})? -?\\d+(\\.\\d+)?$"));
+        // A family's samples follow its TYPE line (no family interleaved with another).
+        QString family;
+        for (const QString& line : lines) {
+            if (line.startsWith("# TYPE "))
+                family = line.section(' ', 2, 2);
+            else if (!line.startsWith('#'))
+                QVERIFY2(line.startsWith(family), qPrintable(line + " after the TYPE of " + family));
+        }
         QSet<QString> typed;
         for (const QString& line : lines) {
             if (line.startsWith("# TYPE ")) {
@@ -530,14 +572,12 @@ private slots:
         g["name"] = "we\"ird\\";
         groups[0] = g;
         status["groups"] = groups;
-        const QString down = QString::fromUtf8(Metrics::render(status, -1));
+        status.remove("failovers");
+        const QString down = QString::fromUtf8(Metrics::render(status));
         QVERIFY(down.contains("lifeline_server_up{server=\"server2\"} 0\n"));
         QVERIFY(down.contains("lifeline_group_owner{group=\"we\\\"ird\\\\\",server=\"server1\"} 0\n"));
         QVERIFY(down.contains("lifeline_group_state{group=\"we\\\"ird\\\\\",state=\"Offline\"} 1\n"));
         QVERIFY(!down.contains("lifeline_failovers_total"));
-        QCOMPARE(Metrics::countFailovers({{"alerts", QJsonArray{QJsonObject{{"id", 503}}, QJsonObject{{"id", 501}},
-                                                                 QJsonObject{{"id", 503}}}}}),
-                 2);
     }
 
     void metricsEndpoint() {
@@ -545,17 +585,16 @@ private slots:
         auto r = h.send("GET", "/metrics");
         QCOMPARE(r.status, 401);
         QVERIFY(header(r, "WWW-Authenticate").startsWith("Basic"));
-        control::ControlReply alerts;
-        alerts.status = control::ControlReply::Status::Ok;
-        alerts.result = {{"alerts", QJsonArray{QJsonObject{{"id", 503}, {"module", "group"}}}}};
-        h.control.replies.insert("alerts", alerts);
+        auto status = sampleStatus();
+        status["failovers"] = QJsonObject{{"count", 1}, {"recent", QJsonArray{}}, {"totals", QJsonArray{}}};
+        h.control.status = status;
         r = h.send("GET", "/metrics", {}, {{"authorization", Harness::basic("reference", "ref-secret")}});
         QCOMPARE(r.status, 200);
         QCOMPARE(r.contentType, QByteArray("text/plain; version=0.0.4; charset=utf-8"));
         QVERIFY(r.body.contains("lifeline_group_owner{group=\"failover1\",server=\"server1\"} 1\n"));
         QVERIFY(r.body.contains("lifeline_failovers_total 1\n"));
-        QCOMPARE(h.control.asked.last().command, "alerts");
-        QCOMPARE(h.control.asked.last().args, (QJsonObject{{"module", "group"}}));
+        // One `status` per scrape: the count is lifelined's, never the alert log's.
+        QCOMPARE(h.control.asked.last().command, "status");
         // lifelined away: 503, as every other endpoint.
         control::ControlReply gone;
         gone.status = control::ControlReply::Status::Transport;
