@@ -27,7 +27,15 @@ std::optional<BuilderDocument> BuilderDocument::open(const QString& path, QStrin
     auto package = ConfigPackage::readDirectory(dir, error);
     if (!package)
         return std::nullopt;
-    auto loaded = parseConfig(package->conf, QDir(dir).filePath(QStringLiteral("clp.conf")));
+    auto doc = fromPackage(*package, QDir(dir).filePath(QStringLiteral("clp.conf")), error);
+    if (doc)
+        doc->directory_ = dir;
+    return doc;
+}
+
+std::optional<BuilderDocument> BuilderDocument::fromPackage(const ConfigPackage& package,
+                                                            const QString& origin, QString* error) {
+    auto loaded = parseConfig(package.conf, origin);
     if (!loaded.document) {
         *error = loaded.diagnostics.texts().join(QLatin1Char('\n'));
         return std::nullopt;
@@ -35,14 +43,19 @@ std::optional<BuilderDocument> BuilderDocument::open(const QString& path, QStrin
     BuilderDocument doc;
     doc.document_ = std::move(*loaded.document);
     doc.config_ = std::move(loaded.config);
-    doc.scripts_ = package->scripts;
-    doc.directory_ = dir;
+    doc.scripts_ = package.scripts;
     return doc;
 }
 
+std::optional<ConfigPackage> BuilderDocument::package(QString* error) const {
+    const auto bytes = configBytes(config_, &document_, error);
+    if (!bytes)
+        return std::nullopt;
+    return ConfigPackage{*bytes, scripts_};
+}
+
 bool BuilderDocument::save(const QString& dir, QString* error) {
-    writeConfig(config_, document_);
-    const auto bytes = document_.serialize(error);
+    const auto bytes = configBytes(config_, &document_, error);
     if (!bytes)
         return false;
     if (!QDir().mkpath(dir)) {
@@ -64,6 +77,25 @@ bool BuilderDocument::save(const QString& dir, QString* error) {
         return false;
     directory_ = QFileInfo(dir).absoluteFilePath();
     return true;
+}
+
+bool BuilderDocument::exportTo(const QString& dir, ConfigPackage::Format format,
+                               QString* error) const {
+    const auto saved = package(error);
+    if (!saved)
+        return false;
+    if (!QDir().mkpath(dir)) {
+        *error = QStringLiteral("%1: cannot create the directory").arg(dir);
+        return false;
+    }
+    // Normalized to LF first: a file opened with CRLF exports for Linux with LF.
+    return saved->fromFormat(ConfigPackage::Format::Windows).toFormat(format).writeDirectory(dir, error);
+}
+
+void BuilderDocument::setContent(const ClusterConfig& config,
+                                 const QList<ConfigPackage::File>& scripts) {
+    config_ = config;
+    scripts_ = scripts;
 }
 
 Diagnostics BuilderDocument::check() const {

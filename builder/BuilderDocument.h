@@ -20,9 +20,25 @@ public:
     // DIR/clp.conf and DIR/scripts/ (DIR may also name the clp.conf itself). A file
     // with errors opens (they are shown); one that is not XML does not.
     static std::optional<BuilderDocument> open(const QString& path, QString* error);
+    // A configuration got from a running cluster (File → Get Configuration), saved
+    // nowhere yet; `origin` names it in messages (the WebManager's URL).
+    static std::optional<BuilderDocument> fromPackage(const config::ConfigPackage& package,
+                                                      const QString& origin, QString* error);
+    // clp.conf as it would be saved, with the scripts (File → Apply Configuration).
+    std::optional<config::ConfigPackage> package(QString* error) const;
 
     // Writes DIR/clp.conf (the previous one kept as clp.conf.bak) and DIR/scripts/.
     bool save(const QString& dir, QString* error);
+
+    // Writes DIR/clp.conf and DIR/scripts/ as a Builder on `format` saves them
+    // (Windows: CRLF line endings, what `clpcfctrl --push -w` reads; Linux: LF),
+    // without changing where the document is saved.
+    bool exportTo(const QString& dir, config::ConfigPackage::Format format,
+                  QString* error) const;
+
+    // An edit (the tree, a property page, an undo): the new model and scripts.
+    void setContent(const config::ClusterConfig& config,
+                    const QList<config::ConfigPackage::File>& scripts);
 
     // clpcfchk's findings on the configuration as it would be saved.
     config::Diagnostics check() const;

@@ -7,8 +7,8 @@ namespace lifeline::builder {
 
 using namespace config;
 
-Diagnostics checkConfig(const ClusterConfig& config, const ConfigDocument* base,
-                        const QList<ConfigPackage::File>& scripts) {
+std::optional<QByteArray> configBytes(const ClusterConfig& config, const ConfigDocument* base,
+                                      QString* error) {
     // QDomDocument copies share their tree: work on a parsed copy, never on `base`.
     std::optional<ConfigDocument> document;
     if (base) {
@@ -19,8 +19,13 @@ Diagnostics checkConfig(const ClusterConfig& config, const ConfigDocument* base,
     if (!document)
         document = ConfigDocument::create();
     writeConfig(config, *document);
+    return document->serialize(error);
+}
+
+Diagnostics checkConfig(const ClusterConfig& config, const ConfigDocument* base,
+                        const QList<ConfigPackage::File>& scripts) {
     QString why;
-    const auto bytes = document->serialize(&why);
+    const auto bytes = configBytes(config, base, &why);
     if (!bytes) {
         Diagnostics diagnostics;
         diagnostics.error(QString(), why);

@@ -12,6 +12,12 @@ namespace lifeline::builder {
 // the document, read back and validated, and the scripts are checked. Going through
 // the file, not only the validator, gives the reader's range messages too, so the
 // Builder shows exactly the messages clpcfchk prints.
+// The bytes of clp.conf for `config` written over a copy of `base` (a new document
+// when null); `base` itself is never changed, so that the same model always gives
+// the same bytes (an undo back to the opened model saves the opened file's bytes).
+std::optional<QByteArray> configBytes(const config::ClusterConfig& config,
+                                      const config::ConfigDocument* base, QString* error);
+
 config::Diagnostics checkConfig(const config::ClusterConfig& config,
                                 const config::ConfigDocument* base,
                                 const QList<config::ConfigPackage::File>& scripts);

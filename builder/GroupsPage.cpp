@@ -2,7 +2,9 @@
 
 #include "ClusterPage.h"
 #include "ClusterWizard.h"
+#include "ConfigEdits.h"
 #include "NameRules.h"
+#include "ServerOrderList.h"
 #include "Widgets.h"
 
 #include <QCheckBox>
@@ -19,8 +21,7 @@ using namespace config;
 
 GroupsPage::GroupsPage(ClusterWizard* wizard)
     : WizardPage(wizard), groups_(new QListWidget(this)), name_(new QLineEdit(this)),
-      allServers_(new QCheckBox(tr("Failover is possible at all servers"), this)),
-      servers_(new QListWidget(this)), autoStart_(new QCheckBox(tr("Start automatically"), this)),
+      servers_(new ServerOrderList(this)), autoStart_(new QCheckBox(tr("Start automatically"), this)),
       autoFailback_(new QCheckBox(tr("Fail back automatically"), this)),
       details_(new QWidget(this)) {
     setTitle(tr("Group"));
@@ -28,27 +29,15 @@ GroupsPage::GroupsPage(ClusterWizard* wizard)
                    "failover order (checked servers, top first)."));
     groups_->setObjectName(QStringLiteral("groupList"));
     name_->setObjectName(QStringLiteral("groupName"));
-    allServers_->setObjectName(QStringLiteral("allServers"));
-    servers_->setObjectName(QStringLiteral("groupServers"));
     autoStart_->setObjectName(QStringLiteral("autoStart"));
     autoFailback_->setObjectName(QStringLiteral("autoFailback"));
     auto* add = widgets::button(this, tr("Add"), "addGroup");
     auto* remove = widgets::button(this, tr("Remove"), "removeGroup");
-    auto* up = widgets::button(this, tr("Up"), "groupServerUp");
-    auto* down = widgets::button(this, tr("Down"), "groupServerDown");
 
     auto* form = new QFormLayout(details_);
     form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("Name:"), name_);
-    form->addRow(allServers_);
-    auto* order = new QHBoxLayout;
-    order->addWidget(servers_);
-    auto* buttons = new QVBoxLayout;
-    buttons->addWidget(up);
-    buttons->addWidget(down);
-    buttons->addStretch();
-    order->addLayout(buttons);
-    form->addRow(tr("Servers:"), order);
+    form->addRow(tr("Servers:"), servers_);
     form->addRow(autoStart_);
     form->addRow(autoFailback_);
 
@@ -65,12 +54,10 @@ GroupsPage::GroupsPage(ClusterWizard* wizard)
     connect(add, &QPushButton::clicked, this, &GroupsPage::addGroup);
     connect(remove, &QPushButton::clicked, this, &GroupsPage::removeGroup);
     connect(groups_, &QListWidget::currentRowChanged, this, &GroupsPage::select);
-    connect(up, &QPushButton::clicked, this, [this] { moveServer(-1); });
-    connect(down, &QPushButton::clicked, this, [this] { moveServer(+1); });
     connect(name_, &QLineEdit::textChanged, this, &GroupsPage::apply);
-    for (auto* box : {allServers_, autoStart_, autoFailback_})
+    for (auto* box : {autoStart_, autoFailback_})
         connect(box, &QCheckBox::toggled, this, &GroupsPage::apply);
-    connect(servers_, &QListWidget::itemChanged, this, &GroupsPage::apply);
+    connect(servers_, &ServerOrderList::changed, this, &GroupsPage::apply);
 }
 
 // The failover groups; the management group belongs to the cluster page.
@@ -115,12 +102,7 @@ void GroupsPage::removeGroup() {
     if (!g)
         return;
     // Its resources go with it.
-    const QStringList refs = g->resourceRefs;
-    const QString name = g->name;
-    draft().groups.removeAt(g - draft().groups.data());
-    for (const auto& ref : refs)
-        draft().resources.removeIf(
-            [&](const Resource& r) { return r.name == splitResourceRef(ref).second; });
+    edits::remove(draft(), nullptr, ConfigTreeModel::Kind::Group, g->name);
     delete groups_->takeItem(groups_->currentRow());
     select();
     changed();
@@ -130,34 +112,15 @@ void GroupsPage::removeGroup() {
 void GroupsPage::select() {
     const auto* g = current();
     details_->setEnabled(g);
-    const QSignalBlocker b1(name_), b2(allServers_), b3(servers_), b4(autoStart_),
-        b5(autoFailback_);
-    servers_->clear();
+    const QSignalBlocker b1(name_), b2(servers_), b3(autoStart_), b4(autoFailback_);
     if (!g) {
         name_->clear();
         return;
     }
     name_->setText(g->name);
-    allServers_->setChecked(g->policy.isEmpty());
     autoStart_->setChecked(g->autoStart);
     autoFailback_->setChecked(g->autoFailback);
-    // Chosen servers first, in their order, then the others unchecked.
-    QStringList order = g->policy;
-    for (const auto& s : draft().serversByPriority())
-        if (!order.contains(s.name))
-            order << s.name;
-    for (const auto& name : order) {
-        auto* item = new QListWidgetItem(name, servers_);
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(g->policy.isEmpty() || g->policy.contains(name) ? Qt::Checked
-                                                                            : Qt::Unchecked);
-    }
-    servers_->setEnabled(!g->policy.isEmpty());
-}
-
-void GroupsPage::moveServer(int delta) {
-    if (widgets::moveCurrentRow(servers_, delta))
-        apply();
+    servers_->setPolicy(g->policy, draft().serversByPriority());
 }
 
 void GroupsPage::apply() {
@@ -166,21 +129,12 @@ void GroupsPage::apply() {
         return;
     const QString name = name_->text().trimmed();
     if (name != g->name) {
-        for (auto& m : draft().monitors)
-            if (m.relationType == QLatin1String("grp") && m.relationName == g->name &&
-                !g->name.isEmpty())
-                m.relationName = name;
-        g->name = name;
+        edits::rename(draft(), nullptr, ConfigTreeModel::Kind::Group, g->name, name);
         groups_->currentItem()->setText(name);
     }
     g->autoStart = autoStart_->isChecked();
     g->autoFailback = autoFailback_->isChecked();
-    g->policy.clear();
-    servers_->setEnabled(!allServers_->isChecked());
-    if (!allServers_->isChecked())
-        for (int row = 0; row < servers_->count(); ++row)
-            if (servers_->item(row)->checkState() == Qt::Checked)
-                g->policy << servers_->item(row)->text();
+    g->policy = servers_->policy();
     changed();
 }
 

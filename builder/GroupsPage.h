@@ -8,6 +8,8 @@ class QListWidget;
 
 namespace lifeline::builder {
 
+class ServerOrderList;
+
 // 2-1 Failover groups: the list of groups; for the selected one its name, the
 // servers that can run it in failover order ("all servers" or an ordered choice),
 // and its startup and failback attributes.
@@ -23,13 +25,11 @@ private:
     void addGroup();
     void removeGroup();
     void select();
-    void moveServer(int delta);
     void apply();
 
     QListWidget* groups_;
     QLineEdit* name_;
-    QCheckBox* allServers_;
-    QListWidget* servers_;
+    ServerOrderList* servers_;
     QCheckBox* autoStart_;
     QCheckBox* autoFailback_;
     QWidget* details_;

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "BuilderDocument.h"
+#include "TreeEditor.h"
+
+#include "ConfigTreeModel.h"
 
 #include <QMainWindow>
 #include <optional>
@@ -23,6 +26,8 @@ public:
 
     bool openDirectory(const QString& dir, QString* error);
     bool saveTo(const QString& dir, QString* error);
+    // File → Export for Linux / for Windows into `dir` (the document stays where it is).
+    bool exportTo(const QString& dir, config::ConfigPackage::Format format, QString* error);
     // A configuration made by the wizard (unsaved).
     void setNewConfiguration(const BuilderDocument& document);
 
@@ -31,6 +36,9 @@ public:
     QTreeView* tree() const { return tree_; }
     PropertyView* properties() const { return properties_; }
     ValidationLabel* findings() const { return findings_; }
+    TreeEditor* editor() const { return editor_; }
+    // Selects the object in the tree (false when it is not there).
+    bool select(ConfigTreeModel::Kind kind, const QString& name);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -45,12 +53,17 @@ private:
     void setDocument(const BuilderDocument& document, bool modified);
     void updateTitle();
     void showSelected();
+    void exportAs(config::ConfigPackage::Format format);
+    // After an edit, an undo or a redo: the tree, properties and findings again.
+    void showContent(const TreeEditor::Selection& select);
+    TreeEditor::Selection selection() const;
 
     std::optional<BuilderDocument> document_;
     ConfigTreeModel* model_;
     QTreeView* tree_;
     PropertyView* properties_;
     ValidationLabel* findings_;
+    TreeEditor* editor_;
 };
 
 } // namespace lifeline::builder

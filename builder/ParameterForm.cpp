@@ -1,5 +1,7 @@
 #include "ParameterForm.h"
 
+#include "DiscoveryDialog.h"
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QLineEdit>
@@ -17,12 +19,14 @@ void ParameterForm::setType(schema::ObjectClass objectClass, const QString& type
     while (form_->rowCount() > 0)
         form_->removeRow(0);
     keys_.clear();
+    defaults_.clear();
     for (const auto& spec : schema::parameterSpecs()) {
         const QString key = QString::fromLatin1(spec.key);
         if (spec.objectClass != objectClass || type != QLatin1String(spec.type) ||
             (!keys.isEmpty() && !keys.contains(key)))
             continue;
         keys_ << key;
+        defaults_.insert(key, QString::fromLatin1(spec.defaultValue));
         const QString value = values.value(key);
         QWidget* field = nullptr;
         if (spec.allowed) {
@@ -36,6 +40,10 @@ void ParameterForm::setType(schema::ObjectClass objectClass, const QString& type
             line->setPlaceholderText(spec.required ? tr("required")
                                                    : QString::fromLatin1(spec.defaultValue));
             connect(line, &QLineEdit::textChanged, this, &ParameterForm::changed);
+            // A disk resource's device can be picked from the cluster's ("Discover…").
+            if (objectClass == schema::ObjectClass::Resource && type == QLatin1String("disk") &&
+                key == QLatin1String("device"))
+                DiscoveryDialog::attach(line, DiscoveryDialog::Kind::Disk);
             field = line;
         }
         field->setObjectName(QStringLiteral("param:") + key);
@@ -57,6 +65,16 @@ QMap<QString, QString> ParameterForm::values() const {
             out.insert(key, value);
     }
     return out;
+}
+
+void ParameterForm::storeInto(QMap<QString, QString>& parameters) const {
+    const auto shown = values();
+    for (const auto& key : keys_) {
+        const bool implicit = !parameters.contains(key) && shown.value(key) == defaults_.value(key);
+        parameters.remove(key);
+        if (shown.contains(key) && !implicit)
+            parameters.insert(key, shown.value(key));
+    }
 }
 
 } // namespace lifeline::builder

@@ -23,6 +23,10 @@ public:
                  const QStringList& keys, const QMap<QString, QString>& values);
     // Only the keys shown; empty lines are left out.
     QMap<QString, QString> values() const;
+    // Writes the keys shown into `parameters`: an empty line removes the key (the
+    // default applies), a choice left at its default is not added where the key was
+    // not set, and keys not shown are kept.
+    void storeInto(QMap<QString, QString>& parameters) const;
 
 signals:
     void changed();
@@ -30,6 +34,7 @@ signals:
 private:
     QFormLayout* form_;
     QStringList keys_;
+    QMap<QString, QString> defaults_; // key -> default, for the keys shown
 };
 
 } // namespace lifeline::builder

@@ -2,9 +2,10 @@
 
 #include "ClusterPage.h"
 #include "ClusterWizard.h"
-#include "FinalActionBox.h"
+#include "ConfigEdits.h"
 #include "NameRules.h"
 #include "ParameterForm.h"
+#include "ResourceRecoveryBox.h"
 #include "StandardScripts.h"
 #include "Widgets.h"
 
@@ -49,10 +50,7 @@ ResourcesPage::ResourcesPage(ClusterWizard* wizard)
     : WizardPage(wizard), groupBox_(new QComboBox(this)), list_(new QListWidget(this)),
       newType_(new QComboBox(this)), details_(new QWidget(this)), name_(new QLineEdit(this)),
       type_(new QLabel(this)), parameters_(new ParameterForm(this)),
-      depends_(new QListWidget(this)), actRetry_(widgets::countBox(this, "actRetry", 99)),
-      actFailover_(widgets::countBox(this, "actFailover", 99)),
-      actAction_(new FinalActionBox(this)), deactRetry_(widgets::countBox(this, "deactRetry", 99)),
-      deactAction_(new FinalActionBox(this)), scripts_(new QWidget(this)),
+      depends_(new QListWidget(this)), recovery_(new ResourceRecoveryBox(this)), scripts_(new QWidget(this)),
       startScript_(new QPlainTextEdit(this)), stopScript_(new QPlainTextEdit(this)) {
     setTitle(tr("Group Resources"));
     setSubTitle(tr("Add the resources of each group. A resource is activated after the ones "
@@ -65,8 +63,6 @@ ResourcesPage::ResourcesPage(ClusterWizard* wizard)
     type_->setObjectName(QStringLiteral("resourceType"));
     parameters_->setObjectName(QStringLiteral("resourceParameters"));
     depends_->setObjectName(QStringLiteral("resourceDepends"));
-    actAction_->setObjectName(QStringLiteral("actAction"));
-    deactAction_->setObjectName(QStringLiteral("deactAction"));
     startScript_->setObjectName(QStringLiteral("startScript"));
     stopScript_->setObjectName(QStringLiteral("stopScript"));
     auto* add = widgets::button(this, tr("Add"), "addResource");
@@ -80,16 +76,7 @@ ResourcesPage::ResourcesPage(ClusterWizard* wizard)
     generalForm->addRow(parameters_);
     tabs->addTab(general, tr("Details"));
     tabs->addTab(depends_, tr("Dependent Resources"));
-    auto* recovery = new QWidget(tabs);
-    auto* recoveryForm = new QFormLayout(recovery);
-    recoveryForm->addRow(new QLabel(tr("<b>Activation failure</b>"), recovery));
-    recoveryForm->addRow(tr("Retry count:"), actRetry_);
-    recoveryForm->addRow(tr("Failover threshold:"), actFailover_);
-    recoveryForm->addRow(tr("Final action:"), actAction_);
-    recoveryForm->addRow(new QLabel(tr("<b>Deactivation failure</b>"), recovery));
-    recoveryForm->addRow(tr("Retry count:"), deactRetry_);
-    recoveryForm->addRow(tr("Final action:"), deactAction_);
-    tabs->addTab(recovery, tr("Recovery Operation"));
+    tabs->addTab(recovery_, tr("Recovery Operation"));
     auto* scriptTabs = new QTabWidget(scripts_);
     scriptTabs->addTab(startScript_, QStringLiteral("start.sh"));
     scriptTabs->addTab(stopScript_, QStringLiteral("stop.sh"));
@@ -123,10 +110,7 @@ ResourcesPage::ResourcesPage(ClusterWizard* wizard)
     connect(name_, &QLineEdit::textChanged, this, &ResourcesPage::apply);
     connect(parameters_, &ParameterForm::changed, this, &ResourcesPage::apply);
     connect(depends_, &QListWidget::itemChanged, this, &ResourcesPage::apply);
-    for (auto* box : {actRetry_, actFailover_, deactRetry_})
-        connect(box, &QSpinBox::valueChanged, this, &ResourcesPage::apply);
-    for (auto* box : {actAction_, deactAction_})
-        connect(box, &QComboBox::currentIndexChanged, this, &ResourcesPage::apply);
+    connect(recovery_, &ResourceRecoveryBox::changed, this, &ResourcesPage::apply);
     for (auto* edit : {startScript_, stopScript_})
         connect(edit, &QPlainTextEdit::textChanged, this, &ResourcesPage::apply);
 }
@@ -199,14 +183,7 @@ void ResourcesPage::removeResource() {
     auto* r = current();
     if (!r)
         return;
-    const QString name = r->name;
-    auto& c = draft();
-    for (auto& g : c.groups)
-        g.resourceRefs.removeIf(
-            [&](const QString& ref) { return splitResourceRef(ref).second == name; });
-    for (auto& other : c.resources)
-        other.depends.removeAll(name);
-    c.resources.removeIf([&](const Resource& x) { return x.name == name; });
+    edits::remove(draft(), nullptr, ConfigTreeModel::Kind::Resource, r->name);
     delete list_->takeItem(list_->currentRow());
     select();
     changed();
@@ -216,8 +193,8 @@ void ResourcesPage::removeResource() {
 void ResourcesPage::select() {
     const auto* r = current();
     details_->setEnabled(r);
-    const QSignalBlocker b1(name_), b2(parameters_), b3(depends_), b4(actRetry_), b5(actFailover_),
-        b6(actAction_), b7(deactRetry_), b8(deactAction_), b9(startScript_), b10(stopScript_);
+    const QSignalBlocker b1(name_), b2(parameters_), b3(depends_), b4(startScript_),
+        b5(stopScript_);
     depends_->clear();
     if (!r) {
         name_->clear();
@@ -238,11 +215,7 @@ void ResourcesPage::select() {
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(r->depends.contains(other) ? Qt::Checked : Qt::Unchecked);
     }
-    actRetry_->setValue(r->actRetry);
-    actFailover_->setValue(r->actFailoverThreshold);
-    actAction_->setCode(r->actAction);
-    deactRetry_->setValue(r->deactRetry);
-    deactAction_->setCode(r->deactAction);
+    recovery_->load(*r);
     const bool exec = r->type == QLatin1String("exec");
     scripts_->setEnabled(exec);
     const auto& texts = clusterWizard()->scriptTexts();
@@ -269,11 +242,7 @@ void ResourcesPage::apply() {
     for (int row = 0; row < depends_->count(); ++row)
         if (depends_->item(row)->checkState() == Qt::Checked)
             r->depends << depends_->item(row)->text();
-    r->actRetry = actRetry_->value();
-    r->actFailoverThreshold = actFailover_->value();
-    r->actAction = actAction_->code();
-    r->deactRetry = deactRetry_->value();
-    r->deactAction = deactAction_->code();
+    recovery_->store(*r);
     if (r->type == QLatin1String("exec")) {
         auto& texts = clusterWizard()->scriptTexts();
         texts.insert(scriptKey(r->name, QStringLiteral("start.sh")), startScript_->toPlainText());
@@ -284,31 +253,12 @@ void ResourcesPage::apply() {
 
 // A new name follows into the group's list, dependencies, monitors and scripts.
 void ResourcesPage::rename(Resource& r, const QString& to) {
-    auto& c = draft();
     const QString from = r.name;
-    for (auto& g : c.groups)
-        for (auto& ref : g.resourceRefs)
-            if (splitResourceRef(ref).second == from)
-                ref = r.type + QLatin1Char('@') + to;
-    for (auto& other : c.resources)
-        for (auto& dep : other.depends)
-            if (dep == from)
-                dep = to;
-    // While the name is retyped it is empty for a moment; an empty target means
-    // "always", so monitors follow only a real name.
-    for (auto& m : c.monitors) {
-        if (from.isEmpty())
-            break;
-        if (m.target == from)
-            m.target = to;
-        if (m.relationType == QLatin1String("rsc") && m.relationName == from)
-            m.relationName = to;
-    }
+    edits::rename(draft(), nullptr, ConfigTreeModel::Kind::Resource, from, to);
     auto& texts = clusterWizard()->scriptTexts();
     for (const auto& script : {QStringLiteral("start.sh"), QStringLiteral("stop.sh")})
         if (texts.contains(scriptKey(from, script)))
             texts.insert(scriptKey(to, script), texts.take(scriptKey(from, script)));
-    r.name = to;
 }
 
 bool ResourcesPage::concerns(const Diagnostic& d) const {

@@ -7,12 +7,11 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
-class QSpinBox;
 
 namespace lifeline::builder {
 
-class FinalActionBox;
 class ParameterForm;
+class ResourceRecoveryBox;
 
 // 2-2 Group resources, per group: type (fip, disk, exec, volmgr) and name, the
 // resources it depends on, the recovery at activation and deactivation failure,
@@ -43,11 +42,7 @@ private:
     QLabel* type_;
     ParameterForm* parameters_;
     QListWidget* depends_;
-    QSpinBox* actRetry_;
-    QSpinBox* actFailover_;
-    FinalActionBox* actAction_;
-    QSpinBox* deactRetry_;
-    FinalActionBox* deactAction_;
+    ResourceRecoveryBox* recovery_;
     QWidget* scripts_;
     QPlainTextEdit* startScript_;
     QPlainTextEdit* stopScript_;

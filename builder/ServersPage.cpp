@@ -1,6 +1,7 @@
 #include "ServersPage.h"
 
 #include "ClusterWizard.h"
+#include "ConfigEdits.h"
 #include "Widgets.h"
 
 #include <QGridLayout>
@@ -122,24 +123,13 @@ void ServersPage::apply() {
         s.priority = row;
         ordered << s;
         if (was != now) {
-            renameEverywhere(was, now);
+            edits::renameServerReferences(draft(), was, now);
             const QSignalBlocker blocker(list_);
             item->setData(kNameRole, now);
         }
     }
     servers = ordered;
     changed();
-}
-
-void ServersPage::renameEverywhere(const QString& from, const QString& to) {
-    for (auto& g : draft().groups)
-        for (auto& s : g.policy)
-            if (s == from)
-                s = to;
-    for (auto& m : draft().monitors)
-        for (auto& s : m.servers)
-            if (s == from)
-                s = to;
 }
 
 bool ServersPage::concerns(const Diagnostic& d) const {

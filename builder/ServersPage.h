@@ -22,7 +22,6 @@ private:
     void removeServer();
     void move(int delta);
     void apply();
-    void renameEverywhere(const QString& from, const QString& to);
 
     QLineEdit* entry_;
     QListWidget* list_;

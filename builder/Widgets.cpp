@@ -13,10 +13,10 @@ QPushButton* button(QWidget* parent, const QString& text, const char* objectName
     return b;
 }
 
-QDoubleSpinBox* secondsBox(QWidget* parent, const char* objectName, double max) {
+QDoubleSpinBox* secondsBox(QWidget* parent, const char* objectName, double max, int decimals) {
     auto* box = new QDoubleSpinBox(parent);
     box->setObjectName(QLatin1String(objectName));
-    box->setDecimals(2);
+    box->setDecimals(decimals);
     box->setRange(0.05, max);
     box->setSuffix(QStringLiteral(" s"));
     return box;

@@ -14,6 +14,7 @@
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("clpbuilder"));
+    QApplication::setOrganizationName(QStringLiteral("Lifeline")); // QSettings: trusted certificates
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Lifeline Builder: cluster configuration"));
     parser.addHelpOption();

@@ -26,21 +26,12 @@
 
 using namespace lifeline;
 using namespace lifeline::builder;
+using buildertest::readFile;
+using buildertest::writeFile;
 
 namespace {
 
 const QString kSamples = QStringLiteral(LIFELINE_SHARED_DIR "/clpconf-samples");
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeFile(const QString& path, const QByteArray& bytes) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
 
 // A sample as the Builder finds it on disk: DIR/clp.conf and a script.
 QString sampleDir(const QTemporaryDir& tmp, const QString& file) {

@@ -28,17 +28,13 @@
 using namespace lifeline;
 using namespace lifeline::builder;
 using buildertest::child;
+using buildertest::readFile;
 using buildertest::type;
 
 namespace {
 
 const QString kGolden =
     QStringLiteral(LIFELINE_SOURCE_DIR "/tests/unit/builder/golden/wizard.clp.conf");
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 } // namespace
 
