@@ -2,6 +2,10 @@
 
 #include "ObjectPaths.h"
 
+#include <QSet>
+
+#include <algorithm>
+
 namespace lifeline::builder::edits {
 
 using namespace config;
@@ -95,6 +99,29 @@ void removeResource(ClusterConfig& c, Scripts* scripts, const QString& name) {
     forgetRecovery(c, QStringLiteral("rsc"), name);
 }
 
+// The devices with `id` on every server, unless a route still uses the id.
+void removeDevices(ClusterConfig& c, int id) {
+    const bool used =
+        std::any_of(c.heartbeats.begin(), c.heartbeats.end(), [id](const Heartbeat& h) { return h.deviceId == id; }) ||
+        std::any_of(c.npResources.begin(), c.npResources.end(), [id](const NpResource& n) { return n.deviceId == id; });
+    if (used)
+        return;
+    for (auto& s : c.servers)
+        s.devices.removeIf([id](const Device& d) { return d.id == id; });
+}
+
+// A route's device id, -1 when there is no such route.
+int routeDevice(const ClusterConfig& c, Kind kind, const QString& name) {
+    if (kind == Kind::Heartbeat)
+        if (const auto* h = c.heartbeat(name))
+            return h->deviceId;
+    if (kind == Kind::NpResource)
+        for (const auto& n : c.npResources)
+            if (n.name == name)
+                return n.deviceId;
+    return -1;
+}
+
 } // namespace
 
 void renameServerReferences(ClusterConfig& c, const QString& from, const QString& to) {
@@ -157,6 +184,13 @@ QStringList references(const ClusterConfig& c, Kind kind, const QString& name) {
                 out << QStringLiteral("%1 recovers it").arg(paths::monitor(m.name));
         }
         break;
+    case Kind::Heartbeat:
+    case Kind::NpResource:
+        if (const int id = routeDevice(c, kind, name); id >= 0)
+            for (const auto& s : c.servers)
+                if (s.device(id))
+                    out << QStringLiteral("%1 is on it").arg(paths::device(s.name, id));
+        break;
     default:
         break;
     }
@@ -190,6 +224,16 @@ void remove(ClusterConfig& c, Scripts* scripts, Kind kind, const QString& name) 
     case Kind::Monitor:
         c.monitors.removeIf([&](const Monitor& m) { return m.name == name; });
         break;
+    case Kind::Heartbeat:
+    case Kind::NpResource: {
+        const int id = routeDevice(c, kind, name);
+        if (kind == Kind::Heartbeat)
+            c.heartbeats.removeIf([&](const Heartbeat& h) { return h.name == name; });
+        else
+            c.npResources.removeIf([&](const NpResource& n) { return n.name == name; });
+        removeDevices(c, id);
+        break;
+    }
     default:
         break;
     }
@@ -199,6 +243,34 @@ bool nameTaken(const ClusterConfig& c, Kind kind, const QString& name) {
     if (kind == Kind::Server)
         return c.server(name);
     return c.group(name) || c.resource(name) || c.monitor(name);
+}
+
+QString deviceTypeOf(const QString& routeType) {
+    static const QHash<QString, QString> types{{QStringLiteral("lanhb"), QStringLiteral("lan")},
+                                               {QStringLiteral("lankhb"), QStringLiteral("lan")},
+                                               {QStringLiteral("comhb"), QStringLiteral("com")},
+                                               {QStringLiteral("diskhb"), QStringLiteral("disk")},
+                                               {QStringLiteral("pingnp"), QStringLiteral("ping")}};
+    return types.value(routeType);
+}
+
+int freeDeviceId(const ClusterConfig& c, const QString& deviceType) {
+    static const QHash<QString, int> first{{QStringLiteral("lan"), 0},
+                                           {QStringLiteral("com"), 200},
+                                           {QStringLiteral("disk"), 300},
+                                           {QStringLiteral("ping"), 10200}};
+    QSet<int> used;
+    for (const auto& s : c.servers)
+        for (const auto& d : s.devices)
+            used << d.id;
+    for (const auto& h : c.heartbeats)
+        used << h.deviceId;
+    for (const auto& n : c.npResources)
+        used << n.deviceId;
+    int id = first.value(deviceType);
+    while (used.contains(id))
+        ++id;
+    return id;
 }
 
 } // namespace lifeline::builder::edits

@@ -24,13 +24,20 @@ void renameServerReferences(config::ClusterConfig& config, const QString& from,
 // the question before a removal.
 QStringList references(const config::ClusterConfig& config, ConfigTreeModel::Kind kind,
                        const QString& name);
-// Removes the object and the references to it; a group's resources go with it.
+// Removes the object and the references to it; a group's resources go with it, an
+// interconnect or NP resolution its device on every server (unless another route uses it).
 void remove(config::ClusterConfig& config, Scripts* scripts, ConfigTreeModel::Kind kind,
             const QString& name);
 // True when another object of the same kind (servers; groups, resources and monitors
 // share one name space in the wizard's defaults) already has `name`.
 bool nameTaken(const config::ClusterConfig& config, ConfigTreeModel::Kind kind,
                const QString& name);
+// A device id of `deviceType` ("lan" 0.., "com" 200.., "disk" 300.., "ping" 10200..) that no
+// server, interconnect or NP resolution uses yet, for a new route.
+int freeDeviceId(const config::ClusterConfig& config, const QString& deviceType);
+// The servers' device type of a route type: lanhb / lankhb "lan", comhb "com", diskhb
+// "disk", pingnp "ping"; empty for others.
+QString deviceTypeOf(const QString& routeType);
 
 // The first object called `name` in `list`, to change it.
 template <class Obj> Obj* find(QList<Obj>& list, const QString& name) {

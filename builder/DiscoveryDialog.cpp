@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
 #include <QStyle>
@@ -135,16 +136,64 @@ void DiscoveryDialog::discover() {
     });
 }
 
+namespace {
+
+// Enabled only with a WebManager to ask; the tooltip says why not.
+template <class W> void followEndpoint(W* w, const QString& tip) {
+    const auto update = [w, tip] {
+        const bool known = RemoteCluster::shared().hasEndpoint();
+        w->setEnabled(known);
+        w->setToolTip(known ? tip
+                            : DiscoveryDialog::tr("Discover… needs a WebManager: use File → Get "
+                                                  "Configuration or Apply Configuration first."));
+    };
+    update();
+    QObject::connect(&RemoteCluster::shared(), &RemoteCluster::endpointChanged, w, update);
+}
+
+} // namespace
+
 void DiscoveryDialog::attach(QLineEdit* edit, Kind kind) {
     auto* action = edit->addAction(edit->style()->standardIcon(QStyle::SP_FileDialogContentsView),
                                    QLineEdit::TrailingPosition);
     action->setObjectName(QStringLiteral("discoverAction"));
-    action->setToolTip(tr("Discover… (the server's devices, through the WebManager)"));
+    followEndpoint(action, tr("Discover… (the server's devices, through the WebManager)"));
     QObject::connect(action, &QAction::triggered, edit, [edit, kind] {
         DiscoveryDialog dialog(kind, {}, {}, edit->window());
         if (dialog.exec() == QDialog::Accepted && !dialog.selectedValue().isEmpty())
             edit->setText(dialog.selectedValue());
     });
+}
+
+QPushButton* DiscoveryDialog::button(QWidget* parent, const char* objectName,
+                                     std::function<Target()> target,
+                                     std::function<void(const QString&)> fill) {
+    auto* b = new QPushButton(tr("Discover…"), parent);
+    b->setObjectName(QLatin1String(objectName));
+    followEndpoint(b, tr("Pick the selected server's address or device from the ones it has "
+                         "(through the WebManager)"));
+    QObject::connect(b, &QPushButton::clicked, parent, [parent, target, fill] {
+        const Target t = target();
+        if (t.server.isEmpty()) {
+            QMessageBox::information(parent->window(), tr("Discover"),
+                                     tr("Select a server's LAN address or disk device first."));
+            return;
+        }
+        DiscoveryDialog dialog(t.kind, {t.server}, t.server, parent->window());
+        if (dialog.exec() == QDialog::Accepted && !dialog.selectedValue().isEmpty())
+            fill(dialog.selectedValue());
+    });
+    return b;
+}
+
+bool DiscoveryDialog::kindOfDevice(const QString& deviceType, Kind* kind) {
+    if (deviceType == QLatin1String("lan"))
+        *kind = Kind::Address;
+    else if (deviceType == QLatin1String("disk"))
+        *kind = Kind::Disk;
+    else
+        return false;
+    return true;
 }
 
 } // namespace lifeline::builder

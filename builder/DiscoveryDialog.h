@@ -3,9 +3,12 @@
 #include <QDialog>
 #include <QStringList>
 
+#include <functional>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableWidget;
 
 namespace lifeline::builder {
@@ -33,8 +36,22 @@ public:
     // The value of the selected row (what goes into the field).
     QString selectedValue() const;
 
+    // What a "Discover…" button beside a table asks for: the current cell's server and
+    // kind; no server (nothing selected, or a COM cell) says what to select instead.
+    struct Target {
+        Kind kind = Kind::Address;
+        QString server;
+    };
+
     // Adds a "Discover…" button at the end of `edit`; the picked value replaces its text.
     static void attach(QLineEdit* edit, Kind kind);
+    // A "Discover…" push button for a table or list: `target()` on a click, `fill` with the
+    // picked value. Both kinds are disabled, saying why, while no WebManager is known.
+    static QPushButton* button(QWidget* parent, const char* objectName,
+                               std::function<Target()> target,
+                               std::function<void(const QString&)> fill);
+    // The kind for a device type ("lan" → Address, "disk" → Disk); false for others.
+    static bool kindOfDevice(const QString& deviceType, Kind* kind);
 
 signals:
     void listed(int rows);

@@ -1,6 +1,7 @@
 #include "InterconnectPage.h"
 
 #include "ClusterWizard.h"
+#include "DiscoveryDialog.h"
 #include "Widgets.h"
 
 #include <QComboBox>
@@ -49,13 +50,27 @@ InterconnectPage::InterconnectPage(ClusterWizard* wizard)
     auto* remove = widgets::button(this, tr("Remove"), "removeRoute");
     auto* up = widgets::button(this, tr("Up"), "routeUp");
     auto* down = widgets::button(this, tr("Down"), "routeDown");
+    // The current cell's address (LAN) or device (DISK), as that server has it.
+    auto* discover = DiscoveryDialog::button(
+        this, "discoverRouteAddress",
+        [this] {
+            DiscoveryDialog::Target t;
+            const int row = table_->currentRow(), col = table_->currentColumn();
+            const auto* box = row >= 0 ? qobject_cast<QComboBox*>(table_->cellWidget(row, 0)) : nullptr;
+            const auto* type = box ? routeType(box->currentData().toString()) : nullptr;
+            if (col >= 1 && type && DiscoveryDialog::kindOfDevice(QLatin1String(type->device), &t.kind))
+                t.server = servers_.value(col - 1);
+            return t;
+        },
+        [this](const QString& value) { table_->currentItem()->setText(value); });
     auto* grid = new QGridLayout;
-    grid->addWidget(table_, 0, 0, 5, 1);
+    grid->addWidget(table_, 0, 0, 6, 1);
     grid->addWidget(add, 0, 1);
     grid->addWidget(remove, 1, 1);
     grid->addWidget(up, 2, 1);
     grid->addWidget(down, 3, 1);
-    grid->setRowStretch(4, 1);
+    grid->addWidget(discover, 4, 1);
+    grid->setRowStretch(5, 1);
     setBody(grid);
     connect(add, &QPushButton::clicked, this, [this] {
         addRoute(QStringLiteral("lanhb"), {});

@@ -1,5 +1,6 @@
 #include "InterconnectPropertyPage.h"
 
+#include "DiscoveryDialog.h"
 #include "ObjectPaths.h"
 #include "ParameterForm.h"
 #include "Widgets.h"
@@ -7,6 +8,7 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
 
@@ -30,6 +32,18 @@ InterconnectPropertyPage::InterconnectPropertyPage(const QString& name, QWidget*
     form->addRow(tr("Type:"), type_);
     form->addRow(tr("Priority (0 = highest):"), priority_);
     form->addRow(tr("Servers:"), cells_);
+    form->addRow(QString(), DiscoveryDialog::button(
+                                this, "discoverHeartbeatDevice",
+                                [this] {
+                                    DiscoveryDialog::Target t;
+                                    const int row = cells_->currentRow();
+                                    if (row >= 0 && DiscoveryDialog::kindOfDevice(deviceType_, &t.kind))
+                                        t.server = cells_->item(row, 0)->text();
+                                    return t;
+                                },
+                                [this](const QString& value) {
+                                    cells_->item(cells_->currentRow(), 1)->setText(value);
+                                }));
     form->addRow(parameters_);
     watch({priority_, cells_, parameters_});
 }
@@ -42,11 +56,7 @@ void InterconnectPropertyPage::load(const ClusterConfig& c, const Scripts&) {
     type_->setText(hb->type);
     priority_->setValue(hb->priority);
     deviceId_ = hb->deviceId;
-    static const QMap<QString, QString> deviceTypes{{QStringLiteral("lanhb"), QStringLiteral("lan")},
-                                                    {QStringLiteral("lankhb"), QStringLiteral("lan")},
-                                                    {QStringLiteral("comhb"), QStringLiteral("com")},
-                                                    {QStringLiteral("diskhb"), QStringLiteral("disk")}};
-    deviceType_ = deviceTypes.value(hb->type);
+    deviceType_ = edits::deviceTypeOf(hb->type);
     for (const auto& s : c.serversByPriority()) {
         const auto* d = s.device(deviceId_);
         if (d)

@@ -41,6 +41,7 @@ void RemoteCluster::setEndpoint(const QString& url, const QString& user, const Q
     url_.setPath(QString());
     user_ = user;
     password_ = password;
+    emit endpointChanged();
 }
 
 QString RemoteCluster::formatFingerprint(const QByteArray& hex) {

@@ -64,6 +64,10 @@ public:
     void request(const QByteArray& method, const QString& path, const QJsonObject& body,
                  int timeoutMs, Done done);
 
+signals:
+    // setEndpoint() was called: the "Discover…" buttons enable themselves.
+    void endpointChanged();
+
 private:
     QString hostKey() const; // "host:port" of the trusted fingerprints
     void finished(QNetworkReply* reply, const QString& what, const QByteArray& untrusted, Done done);

@@ -1,9 +1,11 @@
 #include "ServerPropertyPage.h"
 
+#include "DiscoveryDialog.h"
 #include "ObjectPaths.h"
 
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QPushButton>
 #include <QTableWidget>
 
 namespace lifeline::builder {
@@ -20,6 +22,19 @@ ServerPropertyPage::ServerPropertyPage(const QString& name, QWidget* parent)
     auto* form = new QFormLayout(this);
     addNameRows(form);
     form->addRow(tr("Devices:"), devices_);
+    // The selected LAN's address or disk's device, as the server has it.
+    form->addRow(QString(), DiscoveryDialog::button(
+                                this, "discoverServerDevice",
+                                [this] {
+                                    DiscoveryDialog::Target t;
+                                    const int row = devices_->currentRow();
+                                    if (row >= 0 && DiscoveryDialog::kindOfDevice(devices_->item(row, 1)->text(), &t.kind))
+                                        t.server = editedName();
+                                    return t;
+                                },
+                                [this](const QString& value) {
+                                    devices_->item(devices_->currentRow(), 2)->setText(value);
+                                }));
     watch({devices_});
 }
 

@@ -2,6 +2,7 @@
 
 #include "ClusterWizard.h"
 #include "ConfigEdits.h"
+#include "DiscoveryDialog.h"
 #include "Widgets.h"
 
 #include <QGridLayout>
@@ -10,6 +11,8 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+
+#include <algorithm>
 
 namespace lifeline::builder {
 
@@ -32,14 +35,23 @@ ServersPage::ServersPage(ClusterWizard* wizard)
     auto* remove = widgets::button(this, tr("Remove"), "removeServer");
     auto* up = widgets::button(this, tr("Up"), "serverUp");
     auto* down = widgets::button(this, tr("Down"), "serverDown");
+    auto* discover = DiscoveryDialog::button(
+        this, "discoverServerAddress",
+        [this] {
+            const auto* item = list_->currentItem();
+            return DiscoveryDialog::Target{DiscoveryDialog::Kind::Address,
+                                           item ? item->data(kNameRole).toString() : QString()};
+        },
+        [this](const QString& address) { setAddress(address); });
     auto* grid = new QGridLayout;
     grid->addWidget(entry_, 0, 0);
     grid->addWidget(add, 0, 1);
-    grid->addWidget(list_, 1, 0, 4, 1);
+    grid->addWidget(list_, 1, 0, 5, 1);
     grid->addWidget(remove, 1, 1);
     grid->addWidget(up, 2, 1);
     grid->addWidget(down, 3, 1);
-    grid->setRowStretch(4, 1);
+    grid->addWidget(discover, 4, 1);
+    grid->setRowStretch(5, 1);
     setBody(grid);
     connect(add, &QPushButton::clicked, this, &ServersPage::addServer);
     connect(entry_, &QLineEdit::returnPressed, this, &ServersPage::addServer);
@@ -96,6 +108,19 @@ void ServersPage::removeServer() {
             break;
         }
     apply();
+}
+
+void ServersPage::setAddress(const QString& address) {
+    const auto* item = list_->currentItem();
+    auto* s = item ? edits::find(draft().servers, item->data(kNameRole).toString()) : nullptr;
+    if (!s)
+        return;
+    auto lan = std::find_if(s->devices.begin(), s->devices.end(), [](const Device& d) { return d.id == 0; });
+    if (lan != s->devices.end())
+        lan->info = address;
+    else
+        s->devices.prepend(Device{0, QStringLiteral("lan"), address});
+    changed();
 }
 
 void ServersPage::move(int delta) {

@@ -22,6 +22,8 @@ private:
     void removeServer();
     void move(int delta);
     void apply();
+    // The selected server's public address (its LAN device 0), from "Discover…".
+    void setAddress(const QString& address);
 
     QLineEdit* entry_;
     QListWidget* list_;

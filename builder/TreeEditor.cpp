@@ -11,6 +11,8 @@
 #include <QMessageBox>
 #include <QUndoStack>
 
+#include <algorithm>
+
 namespace lifeline::builder {
 
 using namespace config;
@@ -36,6 +38,10 @@ QString kindName(Kind kind) {
         return QStringLiteral("resource");
     case Kind::Monitor:
         return QStringLiteral("monitor");
+    case Kind::Heartbeat:
+        return QStringLiteral("interconnect");
+    case Kind::NpResource:
+        return QStringLiteral("NP resolution");
     default:
         return QStringLiteral("object");
     }
@@ -44,6 +50,21 @@ QString kindName(Kind kind) {
 bool editable(Kind kind) {
     return kind == Kind::Server || kind == Kind::Group || kind == Kind::Resource ||
            kind == Kind::Monitor;
+}
+
+// Routes are added and deleted, not renamed (their names are the type's numbering).
+bool removable(Kind kind) {
+    return editable(kind) || kind == Kind::Heartbeat || kind == Kind::NpResource;
+}
+
+// "<type>N" with the smallest N from 1 that no route has yet (lanhb2, pingnp1 ...).
+QString routeName(const QString& type, const ClusterConfig& c) {
+    for (int n = 1;; ++n) {
+        const QString name = type + QString::number(n);
+        if (!c.heartbeat(name) && std::none_of(c.npResources.begin(), c.npResources.end(),
+                                               [&](const NpResource& r) { return r.name == name; }))
+            return name;
+    }
 }
 
 } // namespace
@@ -72,6 +93,9 @@ TreeEditor::TreeEditor(QWidget* window, std::optional<BuilderDocument>* document
            [this] { addInteractively(Kind::Resource); });
     action(tr("Add &Monitor Resource..."), "actionAddMonitor",
            [this] { addInteractively(Kind::Monitor); });
+    action(tr("Add &Interconnect..."), "actionAddInterconnect",
+           [this] { addInteractively(Kind::Heartbeat); });
+    action(tr("Add &NP Resolution"), "actionAddNp", [this] { addInteractively(Kind::NpResource); });
     action(tr("Re&name..."), "actionRename", [this] { renameSelected(); })
         ->setShortcut(Qt::Key_F2);
     action(tr("&Delete"), "actionDelete", [this] { removeSelected(); })
@@ -90,9 +114,9 @@ TreeEditor::~TreeEditor() {
 void TreeEditor::addActions(QMenu* menu) const {
     menu->addActions(actions_.mid(0, 2));
     menu->addSeparator();
-    menu->addActions(actions_.mid(2, 4));
+    menu->addActions(actions_.mid(2, 6));
     menu->addSeparator();
-    menu->addActions(actions_.mid(6));
+    menu->addActions(actions_.mid(8));
 }
 
 Content TreeEditor::current() const {
@@ -165,8 +189,43 @@ bool TreeEditor::add(Kind kind, const QString& nameOrType, QString* error) {
         c.monitors << m;
         break;
     }
+    case Kind::Heartbeat: {
+        if (!supportedTypes(schema::ObjectClass::Heartbeat).contains(nameOrType)) {
+            *error = tr("interconnect type \"%1\" is not supported").arg(nameOrType);
+            return false;
+        }
+        // The lowest priority, and a device id of its own; the servers' addresses or
+        // devices are set in its properties (shown next).
+        Heartbeat h;
+        h.type = nameOrType;
+        h.name = name = routeName(h.type, c);
+        for (const auto& other : c.heartbeats)
+            h.priority = std::max(h.priority, other.priority + 1);
+        h.deviceId = edits::freeDeviceId(c, edits::deviceTypeOf(h.type));
+        c.heartbeats << h;
+        break;
+    }
+    case Kind::NpResource: {
+        // pingnp: the NP pages edit ping targets only.
+        if (nameOrType != QLatin1String("pingnp")) {
+            *error = tr("NP resolution type \"%1\" is not supported here (pingnp is)").arg(nameOrType);
+            return false;
+        }
+        // Every server takes part (device "1", as the wizard's NP page does); the targets
+        // are set in its properties.
+        NpResource np;
+        np.type = nameOrType;
+        np.name = name = routeName(np.type, c);
+        np.deviceId = edits::freeDeviceId(c, edits::deviceTypeOf(np.type));
+        for (const auto& other : c.npResources)
+            np.priority = std::max(np.priority, other.priority + 1);
+        for (auto& s : c.servers)
+            s.devices << Device{np.deviceId, edits::deviceTypeOf(np.type), QStringLiteral("1")};
+        c.npResources << np;
+        break;
+    }
     default:
-        *error = tr("only servers, groups, resources and monitors are added");
+        *error = tr("only servers, groups, resources, monitors, interconnects and NP resolutions are added");
         return false;
     }
     apply(tr("add %1 \"%2\"").arg(kindName(kind), name), after, {kind, name});
@@ -188,7 +247,7 @@ bool TreeEditor::rename(Kind kind, const QString& from, const QString& to, QStri
 }
 
 bool TreeEditor::remove(Kind kind, const QString& name, bool ask) {
-    if (!*document_ || !editable(kind))
+    if (!*document_ || !removable(kind))
         return false;
     const QStringList refs = edits::references((*document_)->config(), kind, name);
     if (ask && !refs.isEmpty()) {
@@ -223,7 +282,12 @@ PropertyDialog* TreeEditor::propertyDialog(QWidget* parent) {
 void TreeEditor::addInteractively(Kind kind) {
     QString value;
     bool ok = true;
-    if (kind == Kind::Server)
+    if (kind == Kind::NpResource)
+        value = QStringLiteral("pingnp");
+    else if (kind == Kind::Heartbeat)
+        value = QInputDialog::getItem(window_, tr("Add Interconnect"), tr("Type:"),
+                                      supportedTypes(schema::ObjectClass::Heartbeat), 0, false, &ok);
+    else if (kind == Kind::Server)
         value = QInputDialog::getText(window_, tr("Add Server"),
                                       tr("Host name of the server (case sensitive):"),
                                       QLineEdit::Normal, QString(), &ok);

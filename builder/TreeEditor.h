@@ -17,7 +17,8 @@ namespace lifeline::builder {
 class PropertyDialog;
 
 // Editing the configuration outside the wizard: add / rename / delete of servers,
-// groups, resources and monitors, the property dialogs, and undo/redo. Every
+// groups, resources and monitors, add / delete of interconnects and NP resolutions, the
+// property dialogs, and undo/redo. Every
 // change is an EditCommand on one QUndoStack, whose clean state is the window's
 // unsaved-changes marker. The window gives the document and the selected object,
 // and redraws on changed().
@@ -38,7 +39,8 @@ public:
     void addActions(QMenu* menu) const;
 
     // The operations the actions run once the user has answered; false with `error`
-    // when refused (unknown object, name taken, empty name).
+    // when refused (unknown object, name taken, empty name). An interconnect's or NP
+    // resolution's `nameOrType` is its type (lanhb, lankhb, comhb, diskhb; pingnp).
     bool add(ConfigTreeModel::Kind kind, const QString& nameOrType, QString* error);
     bool rename(ConfigTreeModel::Kind kind, const QString& from, const QString& to,
                 QString* error);

@@ -324,6 +324,53 @@ private slots:
         screenshot(*w, "main-window-after-delete");
     }
 
+    // Interconnects and NP resolutions are added and deleted from the tree too: a route's
+    // devices go with it from every server (unless another route uses them), and undo
+    // gives the opened bytes back.
+    void addRemoveRoutes() {
+        QTemporaryDir tmp;
+        auto w = open(wizardDir(tmp));
+        QString error;
+        QVERIFY2(w->saveTo(tmp.filePath("original"), &error), qPrintable(error));
+        const QByteArray original = readFile(tmp.filePath("original/clp.conf"));
+        auto* editor = w->editor();
+        QVERIFY(!editor->add(Kind::Heartbeat, "bmchb", &error)); // not supported
+        QVERIFY2(error.contains("\"bmchb\""), qPrintable(error));
+        QVERIFY2(editor->add(Kind::Heartbeat, "lanhb", &error), qPrintable(error));
+        const auto* added = model(*w).heartbeat("lanhb2");
+        QVERIFY(added);
+        QCOMPARE(added->deviceId, 2); // lan 0 and 1 are taken
+        QCOMPARE(added->priority, 3); // after lankhb1, lanhb1, diskhb1
+        QVERIFY(w->select(Kind::Heartbeat, "lanhb2"));
+        QVERIFY2(editor->add(Kind::NpResource, "pingnp", &error), qPrintable(error));
+        QCOMPARE(model(*w).npResources.last().name, QString("pingnp2"));
+        QCOMPARE(model(*w).npResources.last().deviceId, 10201);
+        for (const auto& s : model(*w).servers)
+            QCOMPARE(s.device(10201)->type, QString("ping"));
+
+        // Del on a route the servers have a device for asks, naming the devices.
+        QVERIFY(w->select(Kind::Heartbeat, "lanhb1"));
+        QString question;
+        activate(*w);
+        answerNext(QMessageBox::Yes, &question);
+        QTest::keyClick(w->tree(), Qt::Key_Delete);
+        QVERIFY(!model(*w).heartbeat("lanhb1"));
+        QVERIFY2(question.contains("server \"server2\" / device 1 is on it"), qPrintable(question));
+        for (const auto& s : model(*w).servers) {
+            QVERIFY(!s.device(1));
+            QVERIFY(s.device(0)); // lankhb1's
+        }
+        QVERIFY(editor->remove(Kind::NpResource, "pingnp1", false));
+        QCOMPARE(model(*w).npResources.size(), 1);
+        QVERIFY(!model(*w).servers.first().device(10200));
+        screenshot(*w, "main-window-routes");
+
+        while (editor->undoStack()->canUndo())
+            editor->undoStack()->undo();
+        QVERIFY2(w->saveTo(tmp.filePath("undone"), &error), qPrintable(error));
+        QCOMPARE(readFile(tmp.filePath("undone/clp.conf")), original);
+    }
+
     // Undo goes back to the opened model: the save is the original save, byte for byte.
     void undoToOriginalBytes_data() {
         QTest::addColumn<QString>("file");

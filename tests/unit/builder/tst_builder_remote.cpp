@@ -5,11 +5,16 @@
 // test_webmanager_config.py covers the same endpoints with a real cluster.
 
 #include "ApplyDialog.h"
+#include "ClusterWizard.h"
 #include "BuilderTestUtil.h"
 #include "DiscoveryDialog.h"
 #include "GetDialog.h"
+#include "InterconnectPropertyPage.h"
 #include "RemoteCluster.h"
 #include "RemoteClusterForm.h"
+#include "ServerPropertyPage.h"
+
+#include "ConfigReader.h"
 
 #include "ControlServer.h"
 
@@ -19,6 +24,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QLabel>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -32,6 +38,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <functional>
 
 using namespace lifeline;
 using namespace lifeline::builder;
@@ -64,6 +72,23 @@ class TstBuilderRemote : public QObject {
         d.form()->urlEdit()->setText(url());
         d.form()->userEdit()->setText(QStringLiteral("operator"));
         d.form()->passwordEdit()->setText(password);
+    }
+
+    // Runs `open` (which shows a DiscoveryDialog modally) and accepts its first row once
+    // listed; after 20 s without rows it cancels, and the caller's comparison fails.
+    void pickFirst(const std::function<void()>& open) {
+        QTimer picker;
+        QElapsedTimer waited;
+        waited.start();
+        connect(&picker, &QTimer::timeout, [&waited] {
+            auto* d = qobject_cast<DiscoveryDialog*>(QApplication::activeModalWidget());
+            if (d && d->table()->rowCount() > 0)
+                d->accept();
+            else if (d && waited.elapsed() > 20000)
+                d->reject();
+        });
+        picker.start(20);
+        open();
     }
 
 private slots:
@@ -257,19 +282,68 @@ private slots:
         DiscoveryDialog::attach(&edit, DiscoveryDialog::Kind::Address);
         auto* action = child<QAction>(&edit, QStringLiteral("discoverAction"));
         // The modal dialog asks for the cluster's servers first (GET /api/v1/servers).
-        QTimer picker;
-        QElapsedTimer waited;
-        waited.start();
-        connect(&picker, &QTimer::timeout, [&waited] {
-            auto* d = qobject_cast<DiscoveryDialog*>(QApplication::activeModalWidget());
-            if (d && d->table()->rowCount() > 0)
-                d->accept();
-            else if (d && waited.elapsed() > 20000)
-                d->reject(); // nothing listed: the comparison below fails
-        });
-        picker.start(20);
-        action->trigger();
+        pickFirst([action] { action->trigger(); });
         QCOMPARE(edit.text(), QStringLiteral("198.18.0.11"));
+    }
+
+    // "Discover…" beside a server's devices and an interconnect's cells: disabled, saying
+    // why, without a WebManager; with one, it fills the selected cell with the address the
+    // server has, and the page stores it.
+    void discoverFillsAddresses() {
+        const auto loaded = config::loadConfig(QStringLiteral(LIFELINE_SOURCE_DIR "/tests/unit/builder/golden/wizard.clp.conf"));
+        RemoteCluster::shared().setEndpoint(QString(), QString(), QString());
+        ServerPropertyPage server(QStringLiteral("server1"));
+        server.load(loaded.config, {});
+        auto* serverButton = child<QPushButton>(&server, QStringLiteral("discoverServerDevice"));
+        QVERIFY(!serverButton->isEnabled());
+        QVERIFY2(serverButton->toolTip().contains(QStringLiteral("needs a WebManager")), qPrintable(serverButton->toolTip()));
+
+        RemoteCluster::shared().setEndpoint(url(), QStringLiteral("operator"), QString::fromLatin1(kPassword));
+        QVERIFY(serverButton->isEnabled());
+        auto* devices = child<QTableWidget>(&server, QStringLiteral("serverDevices"));
+        devices->setCurrentCell(0, 2); // device 0, lan 198.19.0.11/24
+        pickFirst([serverButton] { serverButton->click(); });
+        QCOMPARE(devices->item(0, 2)->text(), QStringLiteral("198.18.0.11"));
+        auto edited = loaded.config;
+        Scripts scripts;
+        server.store(edited, scripts);
+        QCOMPARE(edited.server(QStringLiteral("server1"))->device(0)->info, QStringLiteral("198.18.0.11"));
+
+        InterconnectPropertyPage route(QStringLiteral("lankhb1"));
+        route.load(loaded.config, {});
+        auto* cells = child<QTableWidget>(&route, QStringLiteral("heartbeatServers"));
+        cells->setCurrentCell(1, 1); // server2
+        pickFirst([&route] { child<QPushButton>(&route, QStringLiteral("discoverHeartbeatDevice"))->click(); });
+        QCOMPARE(cells->item(1, 1)->text(), QStringLiteral("198.18.0.11"));
+        edited = loaded.config;
+        route.store(edited, scripts);
+        QCOMPARE(edited.server(QStringLiteral("server2"))->device(0)->info, QStringLiteral("198.18.0.11"));
+    }
+
+    // The wizard's servers page (a server's public address) and interconnect table.
+    void discoverInWizard() {
+        RemoteCluster::shared().setEndpoint(url(), QStringLiteral("operator"), QString::fromLatin1(kPassword));
+        ClusterWizard w;
+        w.show();
+        buildertest::type(child<QLineEdit>(&w, QStringLiteral("clusterName")), QStringLiteral("cluster1"));
+        w.button(QWizard::NextButton)->click();
+        QCOMPARE(w.currentId(), int(ClusterWizard::ServersPageId));
+        auto* entry = child<QLineEdit>(&w, QStringLiteral("serverEntry"));
+        for (const char* name : {"server1", "server2"}) {
+            buildertest::type(entry, QString::fromLatin1(name));
+            child<QPushButton>(&w, QStringLiteral("addServer"))->click();
+        }
+        child<QListWidget>(&w, QStringLiteral("serverList"))->setCurrentRow(0);
+        pickFirst([&w] { child<QPushButton>(&w, QStringLiteral("discoverServerAddress"))->click(); });
+        QCOMPARE(w.draft().server(QStringLiteral("server1"))->device(0)->info, QStringLiteral("198.18.0.11"));
+        w.button(QWizard::NextButton)->click();
+        QCOMPARE(w.currentId(), int(ClusterWizard::InterconnectPageId));
+        auto* table = child<QTableWidget>(&w, QStringLiteral("routeTable"));
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("198.18.0.11")); // server1's address
+        table->setCurrentCell(0, 2);
+        pickFirst([&w] { child<QPushButton>(&w, QStringLiteral("discoverRouteAddress"))->click(); });
+        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("198.18.0.11"));
+        QCOMPARE(w.draft().server(QStringLiteral("server2"))->device(0)->info, QStringLiteral("198.18.0.11"));
     }
 };
 
