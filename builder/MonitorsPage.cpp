@@ -4,6 +4,7 @@
 #include "FinalActionBox.h"
 #include "NameRules.h"
 #include "ParameterForm.h"
+#include "RecoveryTargetTree.h"
 #include "Schema.h"
 #include "Widgets.h"
 
@@ -41,10 +42,6 @@ QString watchedType(const QString& monitorType) {
     return types.value(monitorType);
 }
 
-QString relation(const QString& type, const QString& name) {
-    return type + QLatin1Char('\n') + name;
-}
-
 } // namespace
 
 MonitorsPage::MonitorsPage(ClusterWizard* wizard)
@@ -53,7 +50,7 @@ MonitorsPage::MonitorsPage(ClusterWizard* wizard)
       interval_(widgets::secondsBox(this, "monitorInterval", 999)),
       timeout_(widgets::secondsBox(this, "monitorTimeout", 999)),
       retry_(widgets::countBox(this, "monitorRetry", 999)), target_(new QComboBox(this)),
-      parameters_(new ParameterForm(this)), recovery_(new QComboBox(this)),
+      parameters_(new ParameterForm(this)), recovery_(new RecoveryTargetTree(this)),
       restart_(widgets::countBox(this, "restartThreshold", 99)),
       failover_(widgets::countBox(this, "failoverThreshold", 99)),
       action_(new FinalActionBox(this)) {
@@ -68,7 +65,7 @@ MonitorsPage::MonitorsPage(ClusterWizard* wizard)
     type_->setReadOnly(true);
     target_->setObjectName(QStringLiteral("monitorTarget"));
     parameters_->setObjectName(QStringLiteral("monitorParameters"));
-    recovery_->setObjectName(QStringLiteral("recoveryTarget"));
+    recovery_->setMaximumHeight(120); // the page stays readable at 1280x800
     action_->setObjectName(QStringLiteral("finalAction"));
     auto* add = widgets::button(this, tr("Add"), "addMonitor");
     auto* remove = widgets::button(this, tr("Remove"), "removeMonitor");
@@ -106,8 +103,9 @@ MonitorsPage::MonitorsPage(ClusterWizard* wizard)
         connect(box, &QDoubleSpinBox::valueChanged, this, &MonitorsPage::apply);
     for (auto* box : {retry_, restart_, failover_})
         connect(box, &QSpinBox::valueChanged, this, &MonitorsPage::apply);
-    for (auto* box : {target_, recovery_, static_cast<QComboBox*>(action_)})
+    for (auto* box : {target_, static_cast<QComboBox*>(action_)})
         connect(box, &QComboBox::currentIndexChanged, this, &MonitorsPage::apply);
+    connect(recovery_, &QTreeWidget::currentItemChanged, this, &MonitorsPage::apply);
     connect(parameters_, &ParameterForm::changed, this, &MonitorsPage::apply);
 }
 
@@ -133,16 +131,10 @@ void MonitorsPage::initializePage() {
 void MonitorsPage::fillChoices() {
     const QSignalBlocker b1(target_), b2(recovery_);
     target_->clear();
-    recovery_->clear();
     target_->addItem(tr("(always)"), QString());
-    recovery_->addItem(tr("LocalServer"),
-                       relation(QStringLiteral("cls"), QStringLiteral("LocalServer")));
-    for (const auto& g : draft().groups)
-        recovery_->addItem(tr("group %1").arg(g.name), relation(QStringLiteral("grp"), g.name));
-    for (const auto& r : draft().resources) {
+    for (const auto& r : draft().resources)
         target_->addItem(r.name, r.name);
-        recovery_->addItem(tr("resource %1").arg(r.name), relation(QStringLiteral("rsc"), r.name));
-    }
+    recovery_->setConfig(draft());
 }
 
 void MonitorsPage::addMonitor() {
@@ -195,8 +187,7 @@ void MonitorsPage::select() {
     retry_->setValue(m->retry);
     target_->setCurrentIndex(std::max(0, target_->findData(m->target)));
     parameters_->setType(schema::ObjectClass::Monitor, m->type, {}, m->parameters);
-    recovery_->setCurrentIndex(
-        std::max(0, recovery_->findData(relation(m->relationType, m->relationName))));
+    recovery_->setTarget(m->relationType, m->relationName);
     restart_->setValue(m->restartThreshold);
     failover_->setValue(m->failoverThreshold);
     action_->setCode(m->finalAction);
@@ -213,9 +204,8 @@ void MonitorsPage::apply() {
     m->retry = retry_->value();
     m->target = target_->currentData().toString();
     m->parameters = parameters_->values();
-    const QStringList rel = recovery_->currentData().toString().split(QLatin1Char('\n'));
-    m->relationType = rel.value(0);
-    m->relationName = rel.value(1);
+    m->relationType = recovery_->targetType();
+    m->relationName = recovery_->targetName();
     m->restartThreshold = restart_->value();
     m->failoverThreshold = failover_->value();
     m->finalAction = action_->code();

@@ -10,6 +10,8 @@ class QSpinBox;
 
 namespace lifeline::builder {
 
+class RecoveryTargetTree;
+
 class FinalActionBox;
 class ParameterForm;
 
@@ -42,7 +44,7 @@ private:
     QSpinBox* retry_;
     QComboBox* target_;
     ParameterForm* parameters_;
-    QComboBox* recovery_;
+    RecoveryTargetTree* recovery_; // cluster -> groups -> resources, as the manual's Browse
     QSpinBox* restart_;
     QSpinBox* failover_;
     FinalActionBox* action_;

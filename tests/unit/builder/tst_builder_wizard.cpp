@@ -15,6 +15,7 @@
 #include "WizardPage.h"
 
 #include <QAbstractButton>
+#include <QTreeWidget>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -173,8 +174,11 @@ class TestBuilderWizard : public QObject {
         type(child<QLineEdit>(&w, "param:object"), "/dev/loop7p2");
         child<QDoubleSpinBox>(&w, "monitorInterval")->setValue(30);
         child<QDoubleSpinBox>(&w, "monitorTimeout")->setValue(60);
-        auto* recovery = child<QComboBox>(&w, "recoveryTarget");
-        recovery->setCurrentIndex(recovery->findText("group failover1"));
+        auto* recovery = child<QTreeWidget>(&w, "recoveryTargetTree");
+        const auto group = recovery->findItems("failover1", Qt::MatchExactly | Qt::MatchRecursive);
+        QCOMPARE(group.size(), 1);
+        recovery->setCurrentItem(group.first());
+        QCOMPARE(w.draft().monitor("diskw1")->relationType, QString("grp"));
         auto* action = child<QComboBox>(&w, "finalAction");
         action->setCurrentIndex(action->findData(2));
     }
