@@ -27,15 +27,7 @@ DiscoveryService::DiscoveryService(ClusterService& service, control::ControlServ
                 return;
             }
             call(server, QStringLiteral("devices"), {}, kRpcTimeoutMs,
-                 [r, server](bool ok, const QJsonObject& result, const QString& error) {
-                     if (!ok) {
-                         r.fail(QStringLiteral("failed"), error);
-                         return;
-                     }
-                     QJsonObject out = result;
-                     out.insert("server", server);
-                     r.reply(out);
-                 });
+                 relayTo(r, server));
         });
     rpcServer.registerMethod(QStringLiteral("devices"),
                              [](const QJsonObject&, const QString&, rpc::RpcServer::Responder r) {

@@ -75,15 +75,7 @@ void LogCollector::registerCommands(control::ControlServer& control, rpc::RpcSer
                 QJsonObject params = request.args;
                 params.remove("server");
                 call_(server, method, params, kRpcTimeoutMs,
-                      [r, server](bool ok, const QJsonObject& result, const QString& error) {
-                          if (!ok) {
-                              r.fail(QStringLiteral("failed"), error);
-                              return;
-                          }
-                          QJsonObject out = result;
-                          out.insert("server", server);
-                          r.reply(out);
-                      });
+                      relayTo(r, server));
             });
         rpcServer.registerMethod(method, [this, method](const QJsonObject& params, const QString&,
                                                         rpc::RpcServer::Responder r) {
