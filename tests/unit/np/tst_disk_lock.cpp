@@ -251,12 +251,25 @@ private slots:
         taken.incarnation = 77;
         taken.epoch += 1;
         taken.counter = 1;
-        writeRecord(taken);
-        QTRY_COMPARE_WITH_TIMEOUT(lost.count(), 1, 2000);
+        // The new holder renews, as a real one does: a single write can fall between the old
+        // holder's read and its renewal write and be overwritten (a real claimant rereads
+        // after its wait and would see that).
+        QElapsedTimer clock;
+        clock.start();
+        while (lost.isEmpty() && clock.elapsed() < 2000) {
+            writeRecord(taken);
+            ++taken.counter;
+            QTest::qWait(kRenewMs / 2);
+        }
+        QCOMPARE(lost.count(), 1);
         QVERIFY2(lost.at(0).at(0).toString().startsWith("s2 took the disk lock"),
                  qPrintable(lost.at(0).at(0).toString()));
         QVERIFY(!a->held());
-        QCOMPARE(readRecord(&result).owner, 1); // and it did not write over the new holder
+        // Once it knows, it never writes over the new holder again.
+        const auto last = readRecord(&result);
+        QTest::qWait(3 * kRenewMs);
+        QCOMPARE(readRecord(&result).owner, 1);
+        QCOMPARE(readRecord(&result).counter, last.counter);
     }
 
     void failingDiskFailsTheAttemptAndIsReported() {
