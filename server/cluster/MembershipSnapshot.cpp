@@ -20,6 +20,14 @@ const MembershipSnapshot::PeerPath* MembershipSnapshot::Peer::path(const QString
     return nullptr;
 }
 
+qint64 MembershipSnapshot::Peer::lastHeardAgeMs() const {
+    qint64 age = -1;
+    for (const auto& item : paths)
+        if (item.lastHeardAgeMs >= 0 && (age < 0 || item.lastHeardAgeMs < age))
+            age = item.lastHeardAgeMs;
+    return age;
+}
+
 const MembershipSnapshot::Peer* MembershipSnapshot::peer(const QString& name) const {
     return findByName(peers, name);
 }

@@ -27,6 +27,8 @@ struct MembershipSnapshot {
         quint64 incarnation = 0;
 
         const PeerPath* path(const QString& name) const;
+        // Since the last packet heard on any path (the freshest path); -1: never heard.
+        qint64 lastHeardAgeMs() const;
     };
     struct Path {
         QString name;

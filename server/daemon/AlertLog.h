@@ -46,6 +46,7 @@ enum Id {
     DiskLockPathLost = 308,
     DiskLockPathBack = 309,
     DiskLockLost = 310,
+    NpFence = 311,
     FinalAction = 401,
     FinalActionFailed = 402,
     OperatorShutdown = 403,       // clpstdn, clpdown (ShutdownCoordinator)

@@ -4,6 +4,7 @@
 #include "DiskLock.h"
 #include "DiskSlot.h"
 #include "HeartbeatManager.h"
+#include "IsolationWatch.h"
 #include "PartitionResolver.h"
 #include "PingProber.h"
 #include "CommandRunner.h"
@@ -222,6 +223,22 @@ void ClusterService::setUpPartitionResolution() {
                                                         lockDelay);
     connect(resolver_.get(), &np::PartitionResolver::resolved, this,
             &ClusterService::onPartitionResolved);
+    connect(resolver_.get(), &np::PartitionResolver::isolatedEarly, this, &ClusterService::onIsolatedEarly);
+    isolationWatch_ = std::make_unique<np::IsolationWatch>(
+        [this] {
+            QHash<QString, qint64> out;
+            if (!heartbeats_ || state_ != ClusterState::Online)
+                return out;
+            for (const auto& p : heartbeats_->snapshot().peers)
+                if (p.status == cluster::PeerStatus::Up && !p.left && p.lastHeardAgeMs() >= 0)
+                    out.insert(p.name, p.lastHeardAgeMs());
+            return out;
+        },
+        resolver_.get());
+    isolationWatch_->setCheck(policy::earlyIsolationCheck(takeoverTimings()));
+    isolationFence_.setSingleShot(true);
+    isolationFence_.setTimerType(Qt::PreciseTimer);
+    connect(&isolationFence_, &QTimer::timeout, this, &ClusterService::enforceIsolation);
 }
 
 ClusterService::~ClusterService() {
@@ -282,6 +299,7 @@ bool ClusterService::start(QString* error) {
     lastAwake_.start();
     heartbeatsSent_ = 0;
     freezeCheck_.start();
+    isolationWatch_->start(freezeCheck_.interval());
     startKeepalive();
     setState(ClusterState::Starting);
     for (const auto& issue : heartbeats_->setupIssues())
@@ -362,6 +380,7 @@ void ClusterService::stopNow(bool graceful) {
         syncWait_.stop();
         periodic_.stop();
         freezeCheck_.stop();
+        isolationWatch_->stop(); // (not the fence: an isolated server that stops must be down in time)
         keepalive_.stop(); // a stop in order is no stall
         evaluateTimer_.stop();
         resolver_->cancel();
@@ -425,6 +444,8 @@ void ClusterService::setTimeoutRatio(double ratio) {
     if (heartbeats_)
         heartbeats_->setTimeoutRatio(ratio);
     monitors_.setTimeoutRatio(ratio);
+    if (isolationWatch_)
+        isolationWatch_->setCheck(policy::earlyIsolationCheck(takeoverTimings()));
     // userw's supervisor counts down on its own: start it again with the new timeout.
     if (changed && keepalive_.isActive()) {
         keepalive_.stop();
@@ -490,12 +511,9 @@ void ClusterService::onPeerDown(const QString& peer, bool graceful) {
         return;
     const qint64 now = np::PingProber::nowMs();
     // Detection starts with the last packet heard on any path (the freshest path).
-    qint64 lastHeardAgeMs = -1;
     const auto snapshot = heartbeats_ ? heartbeats_->snapshot() : cluster::MembershipSnapshot{};
-    if (const auto* seen = snapshot.peer(peer))
-        for (const auto& path : seen->paths)
-            if (path.lastHeardAgeMs >= 0 && (lastHeardAgeMs < 0 || path.lastHeardAgeMs < lastHeardAgeMs))
-                lastHeardAgeMs = path.lastHeardAgeMs;
+    const auto* seen = snapshot.peer(peer);
+    const qint64 lastHeardAgeMs = seen ? seen->lastHeardAgeMs() : -1;
     QStringList held;
     if (const auto* table = view_.table(peer))
         for (auto it = table->groups.begin(); it != table->groups.end(); ++it)
@@ -616,11 +634,7 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
     case policy::Verdict::Survive:
         alerts_.info(QStringLiteral("np"), alert::NpSurvive, text);
         // Take over once the losing side has performed its NP action.
-        QTimer::singleShot(policy::takeoverDelayMs(
-                               d, {int(config_.cluster.heartbeatIntervalMs * timeoutRatio_),
-                                   effectiveTimeoutMs(), pingCheckMs_,
-                                   diskLock_ ? diskLock_->acquireLimitMs() : 0}),
-                           this, [this, lost, generation = stopGeneration_] {
+        QTimer::singleShot(policy::takeoverDelayMs(d, takeoverTimings()), this, [this, lost, generation = stopGeneration_] {
                                if (generation != stopGeneration_ || state_ != ClusterState::Online)
                                    return;
                                QStringList gone;
@@ -642,10 +656,53 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
         break;
     case policy::Verdict::Isolated:
         alerts_.error(QStringLiteral("np"), alert::NpIsolated, text);
+        if (!isolationFence_.isActive()) // (an early verdict armed it with its own deadline)
+            isolationFence_.start(policy::isolatedActionLimitMs(takeoverTimings()));
         performFinalAction(config_.cluster.npAction,
                            QStringLiteral("this server is on the losing side of a network partition"));
         break;
     }
+}
+
+// Ping isolated this side before the heartbeat timeout: act now, and be down by the
+// deadline the others count on (policy::earlyIsolationCheck).
+void ClusterService::onIsolatedEarly(policy::PartitionDecision d, const QStringList& silent,
+                                     qint64 lastContactMs) {
+    const auto early = isolationWatch_->check();
+    if (state_ != ClusterState::Online || !early)
+        return;
+    const qint64 now = np::PingProber::nowMs();
+    isolationFence_.start(int(std::max<qint64>(0, lastContactMs + early->downBySilenceMs - now)));
+    d.reason = QStringLiteral("no heartbeat for %1 ms, before the timeout of %2 ms; %3")
+                   .arg(now - lastContactMs)
+                   .arg(effectiveTimeoutMs())
+                   .arg(d.reason);
+    onPartitionResolved(d, silent);
+}
+
+// The NP action of an isolated server must have taken effect by the time the others
+// take over. If it has not (a stop script that hangs, a shutdown that takes its time),
+// this server resets itself rather than keep resources a survivor is about to use.
+void ClusterService::enforceIsolation() {
+    const auto online = executor_.onlineResources();
+    if (state_ == ClusterState::Stopped && online.isEmpty())
+        return;
+    QStringList names(online.begin(), online.end());
+    names.sort();
+    alerts_.error(QStringLiteral("np"), alert::NpFence,
+                  QStringLiteral("The network partition action has not taken effect in time (%1 still "
+                                 "online): this server resets itself before the survivor takes over.")
+                      .arg(names.isEmpty() ? QStringLiteral("the cluster service") : names.join(QStringLiteral(", "))));
+    QString error;
+    if (!power_->perform(PowerControl::Action::Reset, &error))
+        alerts_.error(QStringLiteral("cluster"), alert::FinalActionFailed,
+                      QStringLiteral("Final action \"%1\" could not be performed: %2")
+                          .arg(PowerControl::actionName(PowerControl::Action::Reset), error));
+}
+
+policy::TakeoverTimings ClusterService::takeoverTimings() const {
+    return {int(config_.cluster.heartbeatIntervalMs * timeoutRatio_), effectiveTimeoutMs(), pingCheckMs_,
+            diskLock_ ? diskLock_->acquireLimitMs() : 0, prober_ != nullptr};
 }
 
 void ClusterService::performFinalAction(int code, const QString& reason) {

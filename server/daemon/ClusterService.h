@@ -32,6 +32,7 @@ namespace lifeline::np {
 class PingProber;
 class DiskLock;
 class PartitionResolver;
+class IsolationWatch;
 } // namespace lifeline::np
 namespace lifeline::cluster {
 class HeartbeatManager;
@@ -143,6 +144,9 @@ private:
     void onPeerConfigHash(const QString& peer, const QByteArray& hash);
     void onPeerState(const QString& peer, int state);
     void onPartitionResolved(const policy::PartitionDecision& decision, const QStringList& lost);
+    void onIsolatedEarly(policy::PartitionDecision decision, const QStringList& silent, qint64 lastContactMs);
+    void enforceIsolation();
+    policy::TakeoverTimings takeoverTimings() const;
     void performFinalAction(int code, const QString& reason);
     void stopNow(bool graceful);
     QStringList eligibleServers() const;
@@ -192,6 +196,8 @@ private:
     std::unique_ptr<np::PingProber> prober_;
     std::unique_ptr<np::DiskLock> diskLock_; // disknp: the tie-breaker on the shared disk
     std::unique_ptr<np::PartitionResolver> resolver_;
+    std::unique_ptr<np::IsolationWatch> isolationWatch_; // pingnp: checks before the timeout
+    QTimer isolationFence_; // an isolated server not down by then resets itself
     QTimer syncWait_;
 
     struct Peer {

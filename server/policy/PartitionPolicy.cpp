@@ -1,5 +1,7 @@
 #include "PartitionPolicy.h"
 
+#include <algorithm>
+
 namespace lifeline::policy {
 
 QString verdictName(Verdict v) {
@@ -97,10 +99,26 @@ PartitionDecision resolvePartition(const PartitionInput& in) {
     return byTieBreakers(in, QString());
 }
 
+std::optional<EarlyIsolationCheck> earlyIsolationCheck(const TakeoverTimings& t) {
+    if (!t.pingConfigured || t.intervalMs <= 0)
+        return std::nullopt;
+    const int downBy = t.timeoutMs - t.intervalMs;
+    const int at = std::max(2 * t.intervalMs, (downBy - t.pingCheckMs) / 2);
+    if (downBy - at - t.pingCheckMs < t.intervalMs)
+        return std::nullopt;
+    return EarlyIsolationCheck{at, downBy};
+}
+
+int isolatedActionLimitMs(const TakeoverTimings& t) {
+    return t.timeoutMs;
+}
+
 int takeoverDelayMs(const PartitionDecision& decision, const TakeoverTimings& t) {
     const QString& m = decision.method;
     if (m == QLatin1String("none"))
         return 0;
+    if (m == QLatin1String("ping") && earlyIsolationCheck(t))
+        return t.intervalMs;
     int ms = t.intervalMs + t.timeoutMs;
     if (m.startsWith(QLatin1String("ping")))
         ms += t.pingCheckMs;

@@ -3,6 +3,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 // Network-partition resolution as a pure decision: who survives when heartbeats
 // to some servers are lost. No I/O, no clock: the caller passes what it observed.
 namespace lifeline::policy {
@@ -57,7 +59,24 @@ struct TakeoverTimings {
     int timeoutMs = 0;     // heartbeat timeout (with the timeout ratio)
     int pingCheckMs = 0;   // a fresh ping check's timeout
     int lockLimitMs = 0;   // the longest a disk-lock attempt may take (DiskLock::acquireLimitMs)
+    bool pingConfigured = false; // pingnp: the early isolation check is possible
 };
+
+// With ping, a side that has been cut off need not wait for the heartbeat
+// timeout to find out: once some servers have been silent for `atSilenceMs`, it
+// checks afresh, and if ping already isolates it (the verdict resolvePartition
+// would give with the silent servers lost, method "ping"), it performs its NP
+// action then and must be down — or fence itself (reset) — by `downBySilenceMs`
+// of silence: one interval before the heartbeat timeout, a margin for the reset
+// itself. The check comes at two intervals (one heartbeat missed, one of
+// jitter) or half of what is left of the timeout after the ping check, if that
+// is later, so that a short blip is still ridden out. No value when that leaves
+// the action less than one interval (a timeout too short for its ping check).
+struct EarlyIsolationCheck {
+    int atSilenceMs = 0;
+    int downBySilenceMs = 0;
+};
+std::optional<EarlyIsolationCheck> earlyIsolationCheck(const TakeoverTimings& t);
 
 // How long a surviving side waits after its verdict before it takes over the
 // lost servers' groups, so that the losing side has performed its NP action by
@@ -65,11 +84,19 @@ struct TakeoverTimings {
 // heard it, so it decides up to one interval later; with ping it decides only
 // when its own check has timed out, while ours ends at the first answer; and
 // its action then gets one heartbeat timeout to take effect — the bound the
-// cluster already gives a live process that is slow (a loaded machine, a sync).
+// cluster already gives a live process that is slow (a loaded machine, a sync),
+// enforced: an isolated server that is not down by then fences itself.
 // With the disk lock the loser learns that it lost from the disk, at the latest
 // when its own attempt ends (lockLimitMs): the lock proves that it cannot
 // survive, the wait that it has stopped.
+// With ping alone and an early isolation check, the loser is down by its own
+// heartbeat timeout, which ends at most one interval after ours: one interval.
 // "none" (no resolution) waits for nothing: it is alerted as dangerous.
 int takeoverDelayMs(const PartitionDecision& decision, const TakeoverTimings& t);
+
+// How long an isolated server's NP action may take, from its verdict at the
+// heartbeat timeout, before it fences itself: the heartbeat timeout the others
+// give it (above).
+int isolatedActionLimitMs(const TakeoverTimings& t);
 
 } // namespace lifeline::policy

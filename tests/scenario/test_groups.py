@@ -76,7 +76,8 @@ class Failover1:
 
 
 def make_failover1(cluster_factory, lifeline_program, build_dir, *, auto_failback=False,
-                   exec_start=None, fip=None, policy=None, fip_recovery=""):
+                   exec_start=None, fip=None, policy=None, fip_recovery="", exec_stop=None,
+                   stop_timeout_s=5, npaction=4):
     for p in ("lifelined", "clpgrp", "clpstat"):
         lifeline_program(p)
     c = cluster_factory(2)
@@ -87,12 +88,13 @@ def make_failover1(cluster_factory, lifeline_program, build_dir, *, auto_failbac
     write_to_disk(c, CONTENT)
     resources = (fip_xml("fip1", fip, fip_recovery) +
                  disk_xml("disk1", str(c.disks[0].server_path), mp) +
-                 exec_xml("exec1", sync=exec_start is not None, start_timeout_s=1))
+                 exec_xml("exec1", sync=exec_start is not None, start_timeout_s=1,
+                          stop_timeout_s=stop_timeout_s))
     xml = cluster_xml(c, groups_xml=group_xml("failover1", ["fip@fip1", "disk@disk1", "exec@exec1"],
                                               auto_failback=auto_failback, policy=policy),
-                      resources_xml=resources)
+                      resources_xml=resources, npaction=npaction)
     scripts = {"failover1/exec1/start.sh": exec_start or APP_START.format(port=PORT, fip=fip, mnt=mp),
-               "failover1/exec1/stop.sh": APP_STOP}
+               "failover1/exec1/stop.sh": exec_stop or APP_STOP}
     l = Lifeline(c, build_dir).deploy(xml, scripts)
     return c, l, Failover1(c, l, fip, mp)
 
@@ -291,3 +293,32 @@ def test_isolated_owner_is_down_before_the_takeover(failover1):
         assert owners.samples > 20
     alerts = l.alerts(2)
     assert any("isolated" in a for a in alerts), alerts[-10:]
+    # Cut off from the peer and the ping target, server2 found itself isolated before the
+    # heartbeat timeout (the early check), not after it.
+    assert any("(ping): isolated; no heartbeat for" in a and "before the timeout" in a
+               for a in alerts), alerts[-10:]
+
+
+def test_isolated_owner_whose_stop_hangs_resets_itself_before_the_takeover(
+        cluster_factory, lifeline_program, lifeline_build_dir):
+    """The NP action is a graceful stop (npaction 3), but the owner's exec stop script hangs:
+    the fip and the disk would stay up on the isolated server while the survivor takes over.
+    The isolated server must reset itself by the deadline the survivor counts on; the checker
+    sees no moment with two owners."""
+    c, l, g = make_failover1(cluster_factory, lifeline_program, lifeline_build_dir,
+                             exec_stop="#!/bin/sh\nsleep 30\n", stop_timeout_s=40, npaction=3)
+    with OwnershipChecker(c, fips=[g.fip]) as owners:
+        l.start_all()
+        l.wait_all_online()
+        g.on("server1")
+        c.cut_all_links(1)
+        wait_until(lambda: any(e["node"] == "server1" for e in c.power_events()), 15,
+                   message="server1 fences itself")
+        events = [e for e in c.power_events() if e["node"] == "server1"]
+        assert events[0]["action"] == "reset", events
+        l.wait_group(2, "failover1", "Online", "server2", timeout=20)
+        assert c.is_mounted(2)
+        assert owners.samples > 20
+    alerts = l.alerts(1)
+    assert any("Final action \"Stop the cluster service\"" in a for a in alerts), alerts[-10:]
+    assert any("has not taken effect in time (" in a and "resets itself" in a for a in alerts), alerts[-10:]

@@ -18,7 +18,10 @@ void PartitionResolver::peerLost(const QString& peer, qint64 lastContactMs) {
     if (pending_.isEmpty() || lastContactMs < earliestContactMs_)
         earliestContactMs_ = lastContactMs;
     pending_.insert(peer);
-    if (!settle_.isActive())
+    // Every other server lost: there is nothing left to settle.
+    if (qsizetype(pending_.size()) >= settings_.servers.size() - 1)
+        settle_.start(0);
+    else if (!settle_.isActive())
         settle_.start(settings_.settleMs);
 }
 
@@ -26,6 +29,19 @@ void PartitionResolver::peerBack(const QString& peer) {
     pending_.remove(peer);
     if (pending_.isEmpty())
         cancel();
+}
+
+void PartitionResolver::checkEarly(const QStringList& silent, qint64 lastContactMs) {
+    if (!prober_ || busy() || silent.isEmpty())
+        return;
+    const int generation = generation_;
+    prober_->checkNow(settings_.pingCheckMs, [this, generation, silent, lastContactMs](bool answered) {
+        if (generation != generation_ || busy())
+            return;
+        const auto d = policy::resolvePartition(input(silent, lastContactMs, answered));
+        if (d.verdict == policy::Verdict::Isolated && d.method == QLatin1String("ping"))
+            emit isolatedEarly(d, silent, lastContactMs);
+    });
 }
 
 void PartitionResolver::cancel() {
@@ -48,17 +64,19 @@ void PartitionResolver::decide() {
     });
 }
 
-policy::PartitionInput PartitionResolver::input(bool pingAnswers) const {
+policy::PartitionInput PartitionResolver::input(const QStringList& lost, qint64 earliestContactMs,
+                                               bool pingAnswers) const {
     policy::PartitionInput in;
     in.servers = settings_.servers;
     in.local = settings_.local;
-    in.reachable = reachable_();
-    QStringList lost(pending_.begin(), pending_.end());
-    std::sort(lost.begin(), lost.end());
+    for (const auto& peer : reachable_())
+        if (!lost.contains(peer)) // not yet timed out, but silent: early check
+            in.reachable << peer;
     in.lost = lost;
+    std::sort(in.lost.begin(), in.lost.end());
     in.pingConfigured = prober_ != nullptr;
     in.pingReachableNow = pingAnswers;
-    in.pingReachableBefore = prober_ && prober_->wasReachableAt(earliestContactMs_);
+    in.pingReachableBefore = prober_ && prober_->wasReachableAt(earliestContactMs);
     in.lockConfigured = lock_ != nullptr;
     return in;
 }
@@ -66,7 +84,7 @@ policy::PartitionInput PartitionResolver::input(bool pingAnswers) const {
 void PartitionResolver::pingChecked(bool pingAnswers) {
     if (pending_.isEmpty())
         return;
-    auto in = input(pingAnswers);
+    auto in = input(QStringList(pending_.begin(), pending_.end()), earliestContactMs_, pingAnswers);
     if (!lock_ || !policy::needsTieBreaker(in) || policy::pingIsolates(in)) {
         finish(in);
         return;

@@ -40,17 +40,24 @@ public:
     void peerLost(const QString& peer, qint64 lastContactMs);
     // A lost server was heard again before the decision.
     void peerBack(const QString& peer);
+    // `silent` have not been heard for policy::earlyIsolationCheck's time, since
+    // `lastContactMs` at the earliest, but have not timed out yet: check afresh
+    // now whether ping already isolates this side, and say so (`isolatedEarly`)
+    // if it does. Nothing is said otherwise; the timeout resolves as usual.
+    void checkEarly(const QStringList& silent, qint64 lastContactMs);
     // Forget everything pending (cluster stopped or suspended).
     void cancel();
     bool busy() const { return !pending_.isEmpty(); }
 
 signals:
     void resolved(const lifeline::policy::PartitionDecision& decision, const QStringList& lost);
+    void isolatedEarly(const lifeline::policy::PartitionDecision& decision, const QStringList& silent,
+                       qint64 lastContactMs);
 
 private:
     void decide();
     void pingChecked(bool pingAnswers);
-    policy::PartitionInput input(bool pingAnswers) const;
+    policy::PartitionInput input(const QStringList& lost, qint64 earliestContactMs, bool pingAnswers) const;
     void finish(policy::PartitionInput input);
 
     Settings settings_;

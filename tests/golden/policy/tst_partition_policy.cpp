@@ -71,8 +71,6 @@ private slots:
         QCOMPARE(QJsonDocument(actual).toJson(), QJsonDocument(expected).toJson());
     }
 
-    // Whatever the inputs, two disjoint sides of a 3+ server cluster never both
-    // survive by majority (the property the golden cases sample).
     void takeoverWaitsForTheLosersAction() {
         PartitionDecision d;
         const TakeoverTimings t{100, 1000, 300, 2000};
@@ -88,6 +86,62 @@ private slots:
         QCOMPARE(takeoverDelayMs(d, t), 0);
     }
 
+    // With ping, the loser checks before the timeout and is down by its own timeout minus
+    // an interval; the survivor then waits one interval (the skew between the two timeouts).
+    void earlyIsolationCheckShortensThePingWait() {
+        TakeoverTimings t{100, 1000, 300, 0, true};
+        auto early = earlyIsolationCheck(t);
+        QVERIFY(early);
+        QCOMPARE(early->atSilenceMs, 300);     // half of what is left: (900 - 300) / 2
+        QCOMPARE(early->downBySilenceMs, 900); // one interval before the timeout
+        PartitionDecision d;
+        d.method = QStringLiteral("ping");
+        QCOMPARE(takeoverDelayMs(d, t), 100);
+        d.method = QStringLiteral("ping+disk"); // the lock decides at the timeout: as before
+        QCOMPARE(takeoverDelayMs(d, t), 1400);
+        d.method = QStringLiteral("majority");
+        QCOMPARE(takeoverDelayMs(d, t), 1100);
+
+        t = {1000, 5000, 300, 0, true}; // the defaults: two intervals come later
+        early = earlyIsolationCheck(t);
+        QVERIFY(early);
+        QCOMPARE(early->atSilenceMs, 2000);
+        QCOMPARE(early->downBySilenceMs, 4000);
+
+        // Too short a timeout for the ping check and an action of one interval: no early
+        // check, and the survivor waits the whole way.
+        t = {1000, 5000, 3000, 0, true};
+        QVERIFY(!earlyIsolationCheck(t));
+        d.method = QStringLiteral("ping");
+        QCOMPARE(takeoverDelayMs(d, t), 9000);
+        t = {100, 1000, 300, 0, false}; // no pingnp, nothing to check early
+        QVERIFY(!earlyIsolationCheck(t));
+        QCOMPARE(isolatedActionLimitMs(t), 1000);
+    }
+
+    // Whatever the timings, the early loser is down before the survivor may take over:
+    // the survivor's verdict comes a timeout after it last heard the loser, which is at
+    // most one interval before the loser last heard it.
+    void earlyLoserIsDownBeforeTheTakeover() {
+        for (int interval : {50, 100, 500, 1000, 3000})
+            for (int timeout : {2 * interval, 3 * interval, 10 * interval, 30 * interval, 90000})
+                for (int ping : {0, 100, 300, 1000, 3000}) {
+                    const TakeoverTimings t{interval, timeout, ping, 0, true};
+                    const auto early = earlyIsolationCheck(t);
+                    if (!early)
+                        continue;
+                    PartitionDecision d;
+                    d.method = QStringLiteral("ping");
+                    const int loserDown = interval + early->downBySilenceMs; // heard us later
+                    const int takeover = timeout + takeoverDelayMs(d, t);
+                    QVERIFY2(loserDown < takeover, qPrintable(QStringLiteral("%1/%2/%3").arg(interval).arg(timeout).arg(ping)));
+                    QVERIFY(early->atSilenceMs >= 2 * interval);
+                    QVERIFY(early->downBySilenceMs - early->atSilenceMs - ping >= interval);
+                }
+    }
+
+    // Whatever the inputs, two disjoint sides of a 3+ server cluster never both
+    // survive by majority (the property the golden cases sample).
     void majorityNeverHasTwoWinners() {
         for (int total = 3; total <= 9; ++total) {
             QStringList all;

@@ -1,6 +1,8 @@
-// PartitionResolver: settles, merges losses, checks ping afresh, then decides.
+// PartitionResolver: settles, merges losses, checks ping afresh, then decides; and the early
+// isolation check that IsolationWatch asks for before the heartbeat timeout.
 // Ping cases run in a private network namespace (only lo), like tst_ping_prober.
 
+#include "IsolationWatch.h"
 #include "PartitionResolver.h"
 
 #include <QElapsedTimer>
@@ -80,6 +82,17 @@ private slots:
         QCOMPARE(spy[0][1].toStringList(), QStringList({"s1", "s2"}));
     }
 
+    // With every other server lost there is nothing to settle: the decision comes at once.
+    void twoServersDecideWithoutSettling() {
+        PartitionResolver r(settings({"s1", "s2"}, "s1"), nullptr, nullptr, [] { return QStringList{}; });
+        QSignalSpy spy(&r, &PartitionResolver::resolved);
+        QElapsedTimer clock;
+        clock.start();
+        r.peerLost("s2", PingProber::nowMs());
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 2000);
+        QVERIFY2(clock.elapsed() < 140, qPrintable(QString::number(clock.elapsed())));
+    }
+
     void aPeerThatComesBackCancels() {
         PartitionResolver r(settings({"s1", "s2"}, "s1"), nullptr, nullptr, [] { return QStringList{}; });
         QSignalSpy spy(&r, &PartitionResolver::resolved);
@@ -126,6 +139,63 @@ private slots:
         const auto d = spy[0][0].value<policy::PartitionDecision>();
         QCOMPARE(d.verdict, policy::Verdict::Isolated);
         QVERIFY(d.pingTargetAlreadyLost); // it never answered
+    }
+
+    // Before the timeout, only a ping-decided isolation is said; a side that reaches a
+    // target hears nothing, and the usual resolution is left to the timeout.
+    void earlyCheckSaysIsolationOnly() {
+        if (geteuid() != 0)
+            QSKIP("needs root: pings from a private network namespace");
+        PingProber silent({QHostAddress("198.18.77.77")}, 50, 100, 2);
+        PingProber answering({QHostAddress("127.0.0.1")}, 50, 100, 2);
+        QString error;
+        QVERIFY2(silent.start(&error) && answering.start(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(answering.anyReachable(), 2000);
+        PartitionResolver cut(settings({"s1", "s2"}, "s2"), &silent, nullptr, [] { return QStringList{"s1"}; });
+        PartitionResolver fine(settings({"s1", "s2"}, "s1"), &answering, nullptr, [] { return QStringList{"s2"}; });
+        QSignalSpy cutEarly(&cut, &PartitionResolver::isolatedEarly), fineEarly(&fine, &PartitionResolver::isolatedEarly);
+        QSignalSpy cutResolved(&cut, &PartitionResolver::resolved), fineResolved(&fine, &PartitionResolver::resolved);
+        const qint64 contact = PingProber::nowMs() - 300;
+        cut.checkEarly({"s1"}, contact);
+        fine.checkEarly({"s2"}, contact);
+        QTRY_COMPARE_WITH_TIMEOUT(cutEarly.size(), 1, 2000);
+        const auto d = cutEarly[0][0].value<policy::PartitionDecision>();
+        QCOMPARE(d.verdict, policy::Verdict::Isolated);
+        QCOMPARE(d.method, QString("ping"));
+        QCOMPARE(cutEarly[0][1].toStringList(), QStringList{"s1"}); // silent, though still "up"
+        QCOMPARE(cutEarly[0][2].toLongLong(), contact);
+        QVERIFY(!QTest::qWaitFor([&] { return fineEarly.size() > 0; }, 500));
+        QVERIFY(cutResolved.isEmpty() && fineResolved.isEmpty());
+        QVERIFY(!cut.busy() && !fine.busy());
+    }
+
+    // The watch asks once per silent set, again only after the servers were heard, and not
+    // before the check point.
+    void watchChecksOncePerSilentSet() {
+        if (geteuid() != 0)
+            QSKIP("needs root: pings from a private network namespace");
+        PingProber silent({QHostAddress("198.18.77.77")}, 50, 100, 2);
+        QString error;
+        QVERIFY2(silent.start(&error), qPrintable(error));
+        PartitionResolver r(settings({"s1", "s2"}, "s2"), &silent, nullptr, [] { return QStringList{"s1"}; });
+        QSignalSpy early(&r, &PartitionResolver::isolatedEarly);
+        QHash<QString, qint64> silences{{"s1", 100}};
+        np::IsolationWatch watch([&] { return silences; }, &r);
+        watch.setCheck(policy::EarlyIsolationCheck{300, 900});
+        watch.start(10);
+        QVERIFY(!QTest::qWaitFor([&] { return early.size() > 0; }, 400)); // 100 ms < 300 ms
+        silences["s1"] = 350;
+        QTRY_COMPARE_WITH_TIMEOUT(early.size(), 1, 2000);
+        QVERIFY(!QTest::qWaitFor([&] { return early.size() > 1; }, 600)); // same set: once
+        silences.clear(); // heard again
+        QTest::qWait(30);
+        silences["s1"] = 400;
+        QTRY_COMPARE_WITH_TIMEOUT(early.size(), 2, 2000);
+        watch.setCheck(std::nullopt); // no early check configured: nothing more
+        silences.clear();
+        QTest::qWait(30);
+        silences["s1"] = 400;
+        QVERIFY(!QTest::qWaitFor([&] { return early.size() > 2; }, 600));
     }
 };
 

@@ -1,0 +1,54 @@
+#include "IsolationWatch.h"
+
+#include "PartitionResolver.h"
+#include "PingProber.h"
+
+#include <algorithm>
+
+namespace lifeline::np {
+
+IsolationWatch::IsolationWatch(Silences silences, PartitionResolver* resolver, QObject* parent)
+    : QObject(parent), silences_(std::move(silences)), resolver_(resolver) {
+    tick_.setTimerType(Qt::PreciseTimer);
+    connect(&tick_, &QTimer::timeout, this, &IsolationWatch::tick);
+}
+
+void IsolationWatch::setCheck(std::optional<policy::EarlyIsolationCheck> check) {
+    check_ = check;
+}
+
+void IsolationWatch::start(int tickMs) {
+    checked_.clear();
+    tick_.start(std::max(10, tickMs));
+}
+
+void IsolationWatch::stop() {
+    tick_.stop();
+    checked_.clear();
+}
+
+void IsolationWatch::tick() {
+    if (!check_)
+        return;
+    QStringList silent;
+    qint64 longest = 0;
+    const auto silences = silences_();
+    for (auto it = silences.begin(); it != silences.end(); ++it)
+        if (it.value() >= check_->atSilenceMs) {
+            silent << it.key();
+            longest = std::max(longest, it.value());
+        }
+    std::sort(silent.begin(), silent.end());
+    if (silent.isEmpty()) {
+        checked_.clear();
+        return;
+    }
+    if (std::all_of(silent.begin(), silent.end(), [this](const QString& s) { return checked_.contains(s); }))
+        return;
+    checked_ = silent;
+    // The oldest contact: ping must have answered since then to count as "before", and the
+    // deadline runs from it (the strictest).
+    resolver_->checkEarly(silent, PingProber::nowMs() - longest);
+}
+
+} // namespace lifeline::np
