@@ -299,6 +299,7 @@ bool ClusterService::start(QString* error) {
     lastAwake_.start();
     heartbeatsSent_ = 0;
     freezeCheck_.start();
+    isolationFence_.stop(); // started again by an operator: the isolation is over
     isolationWatch_->start(freezeCheck_.interval());
     startKeepalive();
     setState(ClusterState::Starting);
@@ -669,8 +670,8 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
 void ClusterService::onIsolatedEarly(policy::PartitionDecision d, const QStringList& silent,
                                      qint64 lastContactMs) {
     const auto early = isolationWatch_->check();
-    if (state_ != ClusterState::Online || !early)
-        return;
+    if (state_ != ClusterState::Online || !early || !isolationWatch_->stillSilent(silent))
+        return; // (heard again while pinging: not cut off after all)
     const qint64 now = np::PingProber::nowMs();
     isolationFence_.start(int(std::max<qint64>(0, lastContactMs + early->downBySilenceMs - now)));
     d.reason = QStringLiteral("no heartbeat for %1 ms, before the timeout of %2 ms; %3")
@@ -684,14 +685,17 @@ void ClusterService::onIsolatedEarly(policy::PartitionDecision d, const QStringL
 // take over. If it has not (a stop script that hangs, a shutdown that takes its time),
 // this server resets itself rather than keep resources a survivor is about to use.
 void ClusterService::enforceIsolation() {
-    const auto online = executor_.onlineResources();
-    if (state_ == ClusterState::Stopped && online.isEmpty())
+    QStringList names; // not known to be released: Online, but also Error or Unknown
+    for (const auto& g : executor_.table().groups)
+        for (auto r = g.resources.begin(); r != g.resources.end(); ++r)
+            if (r->state != resources::ResourceState::Offline)
+                names << r.key();
+    if (state_ == ClusterState::Stopped && names.isEmpty())
         return;
-    QStringList names(online.begin(), online.end());
     names.sort();
     alerts_.error(QStringLiteral("np"), alert::NpFence,
-                  QStringLiteral("The network partition action has not taken effect in time (%1 still "
-                                 "online): this server resets itself before the survivor takes over.")
+                  QStringLiteral("The network partition action has not taken effect in time (%1 not "
+                                 "released): this server resets itself before the survivor takes over.")
                       .arg(names.isEmpty() ? QStringLiteral("the cluster service") : names.join(QStringLiteral(", "))));
     QString error;
     if (!power_->perform(PowerControl::Action::Reset, &error))

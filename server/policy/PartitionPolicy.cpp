@@ -103,14 +103,15 @@ std::optional<EarlyIsolationCheck> earlyIsolationCheck(const TakeoverTimings& t)
     if (!t.pingConfigured || t.intervalMs <= 0)
         return std::nullopt;
     const int downBy = t.timeoutMs - t.intervalMs;
-    const int at = std::max(2 * t.intervalMs, (downBy - t.pingCheckMs) / 2);
-    if (downBy - at - t.pingCheckMs < t.intervalMs)
+    const int decideBy = downBy - std::max(t.intervalMs, downBy / 4);
+    const int at = 2 * t.intervalMs;
+    if (decideBy - at < std::max(1, t.pingCheckMs) || decideBy < kEarlyDecisionFloorMs)
         return std::nullopt;
-    return EarlyIsolationCheck{at, downBy};
+    return EarlyIsolationCheck{at, decideBy, downBy};
 }
 
 int isolatedActionLimitMs(const TakeoverTimings& t) {
-    return t.timeoutMs;
+    return std::max(0, t.timeoutMs - t.intervalMs);
 }
 
 int takeoverDelayMs(const PartitionDecision& decision, const TakeoverTimings& t) {

@@ -63,17 +63,25 @@ struct TakeoverTimings {
 };
 
 // With ping, a side that has been cut off need not wait for the heartbeat
-// timeout to find out: once some servers have been silent for `atSilenceMs`, it
-// checks afresh, and if ping already isolates it (the verdict resolvePartition
-// would give with the silent servers lost, method "ping"), it performs its NP
-// action then and must be down — or fence itself (reset) — by `downBySilenceMs`
-// of silence: one interval before the heartbeat timeout, a margin for the reset
-// itself. The check comes at two intervals (one heartbeat missed, one of
-// jitter) or half of what is left of the timeout after the ping check, if that
-// is later, so that a short blip is still ridden out. No value when that leaves
-// the action less than one interval (a timeout too short for its ping check).
+// timeout to find out. Once some servers have been silent for `atSilenceMs`
+// (two intervals: one heartbeat missed, one of jitter), each server pings its
+// targets afresh until `decideBySilenceMs`: one answer, or a silent server
+// heard again, and nothing happens (the timeout resolves as usual). If neither
+// came and ping isolates it (the verdict resolvePartition gives with the silent
+// servers lost, method "ping"), it performs its NP action then, and must be
+// down — or reset itself — by `downBySilenceMs`: one interval before its
+// heartbeat timeout, a margin for the reset itself. The action gets a quarter
+// of that, at least one interval; the rest is spent listening, so that a short
+// blip of the network is ridden out. No value when the listening would be
+// shorter than the configured ping timeout, or when the decision would come
+// before kEarlyDecisionFloorMs of silence: after a blackout of the whole network
+// the kernel retries a failed neighbour (ARP) entry only about once a second, so
+// a repaired network can stay silent a second longer, and a healthy server must
+// not shut itself down for that (at 100 ms / 1 s there is no early check).
+constexpr int kEarlyDecisionFloorMs = 1500;
 struct EarlyIsolationCheck {
     int atSilenceMs = 0;
+    int decideBySilenceMs = 0;
     int downBySilenceMs = 0;
 };
 std::optional<EarlyIsolationCheck> earlyIsolationCheck(const TakeoverTimings& t);
@@ -95,8 +103,8 @@ std::optional<EarlyIsolationCheck> earlyIsolationCheck(const TakeoverTimings& t)
 int takeoverDelayMs(const PartitionDecision& decision, const TakeoverTimings& t);
 
 // How long an isolated server's NP action may take, from its verdict at the
-// heartbeat timeout, before it fences itself: the heartbeat timeout the others
-// give it (above).
+// heartbeat timeout, before it resets itself: the heartbeat timeout the others
+// give it (above), less one interval for the reset to take effect.
 int isolatedActionLimitMs(const TakeoverTimings& t);
 
 } // namespace lifeline::policy

@@ -77,7 +77,7 @@ class Failover1:
 
 def make_failover1(cluster_factory, lifeline_program, build_dir, *, auto_failback=False,
                    exec_start=None, fip=None, policy=None, fip_recovery="", exec_stop=None,
-                   stop_timeout_s=5, npaction=4):
+                   stop_timeout_s=5, npaction=4, interval_ms=100, timeout_ms=1000):
     for p in ("lifelined", "clpgrp", "clpstat"):
         lifeline_program(p)
     c = cluster_factory(2)
@@ -92,7 +92,8 @@ def make_failover1(cluster_factory, lifeline_program, build_dir, *, auto_failbac
                           stop_timeout_s=stop_timeout_s))
     xml = cluster_xml(c, groups_xml=group_xml("failover1", ["fip@fip1", "disk@disk1", "exec@exec1"],
                                               auto_failback=auto_failback, policy=policy),
-                      resources_xml=resources, npaction=npaction)
+                      resources_xml=resources, npaction=npaction, interval_ms=interval_ms,
+                      timeout_ms=timeout_ms)
     scripts = {"failover1/exec1/start.sh": exec_start or APP_START.format(port=PORT, fip=fip, mnt=mp),
                "failover1/exec1/stop.sh": exec_stop or APP_STOP}
     l = Lifeline(c, build_dir).deploy(xml, scripts)
@@ -274,11 +275,13 @@ def test_resource_that_cannot_be_released_is_not_taken_over(cluster_factory, lif
         l.wait_alert(2, "Group failover1 failed over from server1 to server2")
 
 
-def test_isolated_owner_is_down_before_the_takeover(failover1):
+def test_isolated_owner_is_down_before_the_takeover(cluster_factory, lifeline_program, lifeline_build_dir):
     """The owner loses every link (and so the ping target): it resolves itself isolated and
     performs the NP action (shut down); the other side survives by ping and takes the group
-    over only once the loser must have acted — the checker sees no moment with two owners."""
-    c, l, g = failover1
+    over only once the loser must have acted — the checker sees no moment with two owners.
+    At 100 ms / 2.5 s the cut-off owner decides before the timeout (the early isolation
+    check) and the survivor waits one interval after its verdict."""
+    c, l, g = make_failover1(cluster_factory, lifeline_program, lifeline_build_dir, timeout_ms=2500)
     with OwnershipChecker(c, fips=[g.fip]) as owners:
         l.start_all()
         l.wait_all_online()
@@ -304,9 +307,11 @@ def test_isolated_owner_whose_stop_hangs_resets_itself_before_the_takeover(
     """The NP action is a graceful stop (npaction 3), but the owner's exec stop script hangs:
     the fip and the disk would stay up on the isolated server while the survivor takes over.
     The isolated server must reset itself by the deadline the survivor counts on; the checker
-    sees no moment with two owners."""
+    sees no moment with two owners. (An interval of 250 ms: the reset is given one interval to
+    take effect, and the sandbox's reset is a script, slower than a real one.)"""
     c, l, g = make_failover1(cluster_factory, lifeline_program, lifeline_build_dir,
-                             exec_stop="#!/bin/sh\nsleep 30\n", stop_timeout_s=40, npaction=3)
+                             exec_stop="#!/bin/sh\nsleep 30\n", stop_timeout_s=40, npaction=3,
+                             interval_ms=250, timeout_ms=2000)
     with OwnershipChecker(c, fips=[g.fip]) as owners:
         l.start_all()
         l.wait_all_online()
@@ -321,4 +326,5 @@ def test_isolated_owner_whose_stop_hangs_resets_itself_before_the_takeover(
         assert owners.samples > 20
     alerts = l.alerts(1)
     assert any("Final action \"Stop the cluster service\"" in a for a in alerts), alerts[-10:]
-    assert any("has not taken effect in time (" in a and "resets itself" in a for a in alerts), alerts[-10:]
+    assert any("has not taken effect in time (" in a and "not released): this server resets itself" in a
+               for a in alerts), alerts[-10:]

@@ -27,6 +27,15 @@ void IsolationWatch::stop() {
     checked_.clear();
 }
 
+bool IsolationWatch::stillSilent(const QStringList& servers) const {
+    if (!check_)
+        return false;
+    const auto silences = silences_();
+    return std::all_of(servers.begin(), servers.end(), [&](const QString& s) {
+        return silences.value(s, -1) >= check_->atSilenceMs;
+    });
+}
+
 void IsolationWatch::tick() {
     if (!check_)
         return;
@@ -47,8 +56,9 @@ void IsolationWatch::tick() {
         return;
     checked_ = silent;
     // The oldest contact: ping must have answered since then to count as "before", and the
-    // deadline runs from it (the strictest).
-    resolver_->checkEarly(silent, PingProber::nowMs() - longest);
+    // deadlines run from it (the strictest). Listen until the decision is due.
+    const qint64 contact = PingProber::nowMs() - longest;
+    resolver_->checkEarly(silent, contact, int(check_->decideBySilenceMs - longest));
 }
 
 } // namespace lifeline::np

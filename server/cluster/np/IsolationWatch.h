@@ -15,10 +15,11 @@ namespace lifeline::np {
 class PartitionResolver;
 
 // Notices servers that have gone silent but not yet timed out and, once their
-// silence reaches policy::earlyIsolationCheck's point, has the resolver check
-// whether ping already isolates this side (PartitionResolver::checkEarly). Once
-// per silent set: it checks again only when another server falls silent, or
-// after every server has been heard again.
+// silence reaches policy::earlyIsolationCheck's point, has the resolver listen
+// for ping answers until the decision is due (PartitionResolver::checkEarly).
+// Once per silent set: it checks again only when another server falls silent,
+// or after every server has been heard again. Whether they are still silent
+// when the answer comes is for the caller to check (`stillSilent`).
 class IsolationWatch : public QObject {
     Q_OBJECT
 public:
@@ -30,6 +31,8 @@ public:
     // nullopt: no early check (no pingnp, or a timeout too short for one).
     void setCheck(std::optional<policy::EarlyIsolationCheck> check);
     std::optional<policy::EarlyIsolationCheck> check() const { return check_; }
+    // None of `servers` has been heard again since the check started.
+    bool stillSilent(const QStringList& servers) const;
     void start(int tickMs);
     void stop();
 

@@ -31,11 +31,11 @@ void PartitionResolver::peerBack(const QString& peer) {
         cancel();
 }
 
-void PartitionResolver::checkEarly(const QStringList& silent, qint64 lastContactMs) {
+void PartitionResolver::checkEarly(const QStringList& silent, qint64 lastContactMs, int listenMs) {
     if (!prober_ || busy() || silent.isEmpty())
         return;
     const int generation = generation_;
-    prober_->checkNow(settings_.pingCheckMs, [this, generation, silent, lastContactMs](bool answered) {
+    prober_->checkNow(listenMs, [this, generation, silent, lastContactMs](bool answered) {
         if (generation != generation_ || busy())
             return;
         const auto d = policy::resolvePartition(input(silent, lastContactMs, answered));

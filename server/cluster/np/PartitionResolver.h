@@ -41,10 +41,10 @@ public:
     // A lost server was heard again before the decision.
     void peerBack(const QString& peer);
     // `silent` have not been heard for policy::earlyIsolationCheck's time, since
-    // `lastContactMs` at the earliest, but have not timed out yet: check afresh
-    // now whether ping already isolates this side, and say so (`isolatedEarly`)
-    // if it does. Nothing is said otherwise; the timeout resolves as usual.
-    void checkEarly(const QStringList& silent, qint64 lastContactMs);
+    // `lastContactMs` at the earliest, but have not timed out yet: ping afresh for
+    // `listenMs` and, if no target answers and ping isolates this side, say so
+    // (`isolatedEarly`). Nothing is said otherwise; the timeout resolves as usual.
+    void checkEarly(const QStringList& silent, qint64 lastContactMs, int listenMs);
     // Forget everything pending (cluster stopped or suspended).
     void cancel();
     bool busy() const { return !pending_.isEmpty(); }

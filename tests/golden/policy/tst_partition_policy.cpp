@@ -89,34 +89,47 @@ private slots:
     // With ping, the loser checks before the timeout and is down by its own timeout minus
     // an interval; the survivor then waits one interval (the skew between the two timeouts).
     void earlyIsolationCheckShortensThePingWait() {
-        TakeoverTimings t{100, 1000, 300, 0, true};
+        TakeoverTimings t{100, 2500, 300, 0, true};
         auto early = earlyIsolationCheck(t);
         QVERIFY(early);
-        QCOMPARE(early->atSilenceMs, 300);     // half of what is left: (900 - 300) / 2
-        QCOMPARE(early->downBySilenceMs, 900); // one interval before the timeout
+        QCOMPARE(early->atSilenceMs, 200);        // two intervals
+        QCOMPARE(early->decideBySilenceMs, 1800); // a quarter of the 2400 ms is the action's
+        QCOMPARE(early->downBySilenceMs, 2400);   // one interval before the timeout
         PartitionDecision d;
         d.method = QStringLiteral("ping");
         QCOMPARE(takeoverDelayMs(d, t), 100);
         d.method = QStringLiteral("ping+disk"); // the lock decides at the timeout: as before
-        QCOMPARE(takeoverDelayMs(d, t), 1400);
+        QCOMPARE(takeoverDelayMs(d, t), 100 + 2500 + 300);
         d.method = QStringLiteral("majority");
-        QCOMPARE(takeoverDelayMs(d, t), 1100);
+        QCOMPARE(takeoverDelayMs(d, t), 100 + 2500);
 
-        t = {1000, 5000, 300, 0, true}; // the defaults: two intervals come later
+        t = {1000, 5000, 300, 0, true}; // the defaults
         early = earlyIsolationCheck(t);
         QVERIFY(early);
         QCOMPARE(early->atSilenceMs, 2000);
+        QCOMPARE(early->decideBySilenceMs, 3000);
         QCOMPARE(early->downBySilenceMs, 4000);
 
-        // Too short a timeout for the ping check and an action of one interval: no early
-        // check, and the survivor waits the whole way.
-        t = {1000, 5000, 3000, 0, true};
+        // A decision before 1.5 s of silence would not outlast the kernel's ARP retry after
+        // a blackout: none at 100 ms / 1 s, and the survivor waits the whole way.
+        t = {100, 1000, 300, 0, true};
         QVERIFY(!earlyIsolationCheck(t));
         d.method = QStringLiteral("ping");
-        QCOMPARE(takeoverDelayMs(d, t), 9000);
-        t = {100, 1000, 300, 0, false}; // no pingnp, nothing to check early
+        QCOMPARE(takeoverDelayMs(d, t), 1400);
+        t = {100, 2100, 300, 0, true}; // decides at 1500: the first timeout that has one
+        QVERIFY(earlyIsolationCheck(t));
+        QCOMPARE(earlyIsolationCheck(t)->decideBySilenceMs, 1500);
+        t.timeoutMs = 2090;
         QVERIFY(!earlyIsolationCheck(t));
-        QCOMPARE(isolatedActionLimitMs(t), 1000);
+
+        // Too short a timeout to listen for the ping timeout and leave the action its part:
+        // no early check either.
+        t = {1000, 5000, 3000, 0, true};
+        QVERIFY(!earlyIsolationCheck(t));
+        QCOMPARE(takeoverDelayMs(d, t), 9000);
+        t = {100, 2500, 300, 0, false}; // no pingnp, nothing to check early
+        QVERIFY(!earlyIsolationCheck(t));
+        QCOMPARE(isolatedActionLimitMs(t), 2400);
     }
 
     // Whatever the timings, the early loser is down before the survivor may take over:
@@ -136,7 +149,9 @@ private slots:
                     const int takeover = timeout + takeoverDelayMs(d, t);
                     QVERIFY2(loserDown < takeover, qPrintable(QStringLiteral("%1/%2/%3").arg(interval).arg(timeout).arg(ping)));
                     QVERIFY(early->atSilenceMs >= 2 * interval);
-                    QVERIFY(early->downBySilenceMs - early->atSilenceMs - ping >= interval);
+                    QVERIFY(early->decideBySilenceMs - early->atSilenceMs >= ping); // it listens
+                    QVERIFY(early->downBySilenceMs - early->decideBySilenceMs >= interval); // it acts
+                    QVERIFY(early->decideBySilenceMs >= kEarlyDecisionFloorMs);
                 }
     }
 

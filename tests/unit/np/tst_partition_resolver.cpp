@@ -156,8 +156,8 @@ private slots:
         QSignalSpy cutEarly(&cut, &PartitionResolver::isolatedEarly), fineEarly(&fine, &PartitionResolver::isolatedEarly);
         QSignalSpy cutResolved(&cut, &PartitionResolver::resolved), fineResolved(&fine, &PartitionResolver::resolved);
         const qint64 contact = PingProber::nowMs() - 300;
-        cut.checkEarly({"s1"}, contact);
-        fine.checkEarly({"s2"}, contact);
+        cut.checkEarly({"s1"}, contact, 300);
+        fine.checkEarly({"s2"}, contact, 300);
         QTRY_COMPARE_WITH_TIMEOUT(cutEarly.size(), 1, 2000);
         const auto d = cutEarly[0][0].value<policy::PartitionDecision>();
         QCOMPARE(d.verdict, policy::Verdict::Isolated);
@@ -181,11 +181,16 @@ private slots:
         QSignalSpy early(&r, &PartitionResolver::isolatedEarly);
         QHash<QString, qint64> silences{{"s1", 100}};
         np::IsolationWatch watch([&] { return silences; }, &r);
-        watch.setCheck(policy::EarlyIsolationCheck{300, 900});
+        watch.setCheck(policy::EarlyIsolationCheck{300, 600, 900});
         watch.start(10);
         QVERIFY(!QTest::qWaitFor([&] { return early.size() > 0; }, 400)); // 100 ms < 300 ms
+        QVERIFY(!watch.stillSilent({"s1"}));
         silences["s1"] = 350;
+        QVERIFY(watch.stillSilent({"s1"}));
+        QElapsedTimer listening;
+        listening.start();
         QTRY_COMPARE_WITH_TIMEOUT(early.size(), 1, 2000);
+        QVERIFY(listening.elapsed() >= 240); // it listened until the decision was due (600 - 350)
         QVERIFY(!QTest::qWaitFor([&] { return early.size() > 1; }, 600)); // same set: once
         silences.clear(); // heard again
         QTest::qWait(30);
