@@ -633,7 +633,11 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
                                      "the network partition cannot be resolved by ping."));
     switch (d.verdict) {
     case policy::Verdict::Survive:
-        alerts_.info(QStringLiteral("np"), alert::NpSurvive, text);
+    case policy::Verdict::NoResolution: // every side carries on: take over at once (alerted)
+        if (d.verdict == policy::Verdict::Survive)
+            alerts_.info(QStringLiteral("np"), alert::NpSurvive, text);
+        else
+            alerts_.warning(QStringLiteral("np"), alert::NpNoResolution, text);
         // Take over once the losing side has performed its NP action.
         QTimer::singleShot(policy::takeoverDelayMs(d, takeoverTimings()), this, [this, lost, generation = stopGeneration_] {
                                if (generation != stopGeneration_ || state_ != ClusterState::Online)
@@ -651,9 +655,6 @@ void ClusterService::onPartitionResolved(const policy::PartitionDecision& d, con
                                                 .arg(gone.join(QStringLiteral(", "))));
                                evaluateSoon();
                            });
-        break;
-    case policy::Verdict::NoResolution:
-        alerts_.warning(QStringLiteral("np"), alert::NpNoResolution, text);
         break;
     case policy::Verdict::Isolated:
         alerts_.error(QStringLiteral("np"), alert::NpIsolated, text);

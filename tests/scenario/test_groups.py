@@ -77,7 +77,7 @@ class Failover1:
 
 def make_failover1(cluster_factory, lifeline_program, build_dir, *, auto_failback=False,
                    exec_start=None, fip=None, policy=None, fip_recovery="", exec_stop=None,
-                   stop_timeout_s=5, npaction=4, interval_ms=100, timeout_ms=1000):
+                   stop_timeout_s=5, npaction=4, interval_ms=100, timeout_ms=1000, ping=True):
     for p in ("lifelined", "clpgrp", "clpstat"):
         lifeline_program(p)
     c = cluster_factory(2)
@@ -93,7 +93,7 @@ def make_failover1(cluster_factory, lifeline_program, build_dir, *, auto_failbac
     xml = cluster_xml(c, groups_xml=group_xml("failover1", ["fip@fip1", "disk@disk1", "exec@exec1"],
                                               auto_failback=auto_failback, policy=policy),
                       resources_xml=resources, npaction=npaction, interval_ms=interval_ms,
-                      timeout_ms=timeout_ms)
+                      timeout_ms=timeout_ms, ping=ping)
     scripts = {"failover1/exec1/start.sh": exec_start or APP_START.format(port=PORT, fip=fip, mnt=mp),
                "failover1/exec1/stop.sh": exec_stop or APP_STOP}
     l = Lifeline(c, build_dir).deploy(xml, scripts)
@@ -328,3 +328,16 @@ def test_isolated_owner_whose_stop_hangs_resets_itself_before_the_takeover(
     assert any("Final action \"Stop the cluster service\"" in a for a in alerts), alerts[-10:]
     assert any("has not taken effect in time (" in a and "not released): this server resets itself" in a
                for a in alerts), alerts[-10:]
+
+
+def test_without_partition_resolution_a_lost_owner_is_taken_over_at_once(
+        cluster_factory, lifeline_program, lifeline_build_dir):
+    """No NP method: the verdict is "no resolution" (alerted as dangerous) and the survivor
+    takes the group over with no wait, as every side would."""
+    c, l, g = make_failover1(cluster_factory, lifeline_program, lifeline_build_dir, ping=False)
+    l.start_all()
+    l.wait_all_online()
+    g.on("server1")
+    c.power_off(1)
+    l.wait_alert(2, "Network partition resolution for server1 (none): no-resolution", timeout=10)
+    g.on("server2")
