@@ -58,7 +58,8 @@ void IsolationWatch::tick() {
     // The oldest contact: ping must have answered since then to count as "before", and the
     // deadlines run from it (the strictest). Listen until the decision is due.
     const qint64 contact = PingProber::nowMs() - longest;
-    resolver_->checkEarly(silent, contact, int(check_->decideBySilenceMs - longest));
+    // (A loop that ran late may be past the decision point already: decide at once.)
+    resolver_->checkEarly(silent, contact, int(std::max<qint64>(1, check_->decideBySilenceMs - longest)));
 }
 
 } // namespace lifeline::np
