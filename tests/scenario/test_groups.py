@@ -275,6 +275,18 @@ def test_resource_that_cannot_be_released_is_not_taken_over(cluster_factory, lif
         l.wait_alert(2, "Group failover1 failed over from server1 to server2")
 
 
+def cut_off_owner_is_taken_over(c, l, owner: int, survivor: int) -> list:
+    """Cut every link of `owner` (the ping target too): wait for its final action, then for
+    failover1 Online on `survivor` with the disk mounted there. The owner's power events."""
+    c.cut_all_links(owner)
+    name = c[owner].name
+    wait_until(lambda: any(e["node"] == name for e in c.power_events()), 15,
+               message=f"{name} performs its NP action")
+    l.wait_group(survivor, "failover1", "Online", c[survivor].name, timeout=20)
+    assert c.is_mounted(survivor)
+    return [e for e in c.power_events() if e["node"] == name]
+
+
 def test_isolated_owner_is_down_before_the_takeover(cluster_factory, lifeline_program, lifeline_build_dir):
     """The owner loses every link (and so the ping target): it resolves itself isolated and
     performs the NP action (shut down); the other side survives by ping and takes the group
@@ -288,11 +300,7 @@ def test_isolated_owner_is_down_before_the_takeover(cluster_factory, lifeline_pr
         g.on("server1")
         ok(l.clpgrp(1, "-m", "failover1", "-h", "server2"))
         g.on("server2")
-        c.cut_all_links(2)
-        wait_until(lambda: any(e["node"] == "server2" for e in c.power_events()), 15,
-                   message="server2 performs its NP action")
-        l.wait_group(1, "failover1", "Online", "server1")
-        assert c.is_mounted(1)
+        cut_off_owner_is_taken_over(c, l, 2, 1)
         assert owners.samples > 20
     alerts = l.alerts(2)
     assert any("isolated" in a for a in alerts), alerts[-10:]
@@ -316,13 +324,8 @@ def test_isolated_owner_whose_stop_hangs_resets_itself_before_the_takeover(
         l.start_all()
         l.wait_all_online()
         g.on("server1")
-        c.cut_all_links(1)
-        wait_until(lambda: any(e["node"] == "server1" for e in c.power_events()), 15,
-                   message="server1 fences itself")
-        events = [e for e in c.power_events() if e["node"] == "server1"]
-        assert events[0]["action"] == "reset", events
-        l.wait_group(2, "failover1", "Online", "server2", timeout=20)
-        assert c.is_mounted(2)
+        events = cut_off_owner_is_taken_over(c, l, 1, 2)
+        assert events[0]["action"] == "reset", events  # the fence, not a stop that finished
         assert owners.samples > 20
     alerts = l.alerts(1)
     assert any("Final action \"Stop the cluster service\"" in a for a in alerts), alerts[-10:]
