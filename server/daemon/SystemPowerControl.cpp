@@ -22,7 +22,10 @@ static bool sysrq(char key, QString* error) {
 }
 
 bool SystemPowerControl::perform(Action action, QString* error) {
-    ::sync();
+    // A reset or panic fences this server: it must not wait for a disk that may hang (the
+    // shared disk of a partition); the others count on it being down in time.
+    if (action != Action::Reset && action != Action::Panic)
+        ::sync();
     int command = 0;
     switch (action) {
     case Action::Shutdown: command = RB_POWER_OFF; break;
