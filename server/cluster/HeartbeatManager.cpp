@@ -45,7 +45,7 @@ HeartbeatManager::HeartbeatManager(const config::ClusterConfig& config, const QS
       configHash_(configHash), incarnation_(incarnation),
       interval_(std::max(1, config.cluster.heartbeatIntervalMs)),
       timeout_(std::max(1, config.cluster.heartbeatTimeoutMs)), sendTimer_(new QTimer(this)),
-      checkTimer_(new QTimer(this)), gate_(interval_) {
+      checkTimer_(new QTimer(this)), expiryTimer_(new QTimer(this)), gate_(interval_) {
     if (!config.server(localServer))
         setupIssues_
             << QStringLiteral("server \"%1\" is not in the configuration").arg(localServer);
@@ -97,6 +97,9 @@ HeartbeatManager::HeartbeatManager(const config::ClusterConfig& config, const QS
     checkTimer_->setTimerType(Qt::PreciseTimer);
     checkTimer_->setInterval(checkPeriod());
     connect(checkTimer_, &QTimer::timeout, this, &HeartbeatManager::onCheckTick);
+    expiryTimer_->setTimerType(Qt::PreciseTimer);
+    expiryTimer_->setSingleShot(true);
+    connect(expiryTimer_, &QTimer::timeout, this, &HeartbeatManager::onCheckTick);
     tracker_ = makeTracker(Clock::now());
 }
 
@@ -242,6 +245,7 @@ void HeartbeatManager::stopHere(bool graceful) {
             sendPacket(hb::HeartbeatPacket::kFlagLeaving);
     sendTimer_->stop();
     checkTimer_->stop();
+    expiryTimer_->stop();
     QMutexLocker lock(&mutex_);
     for (auto& slot : paths_) {
         slot.path->close();
@@ -328,13 +332,19 @@ void HeartbeatManager::onCheckTick() {
         if (slot.open)
             slot.path->readPending();
     QList<MembershipEvent> events;
+    std::optional<Clock::time_point> next;
+    const auto now = Clock::now();
     {
         QMutexLocker lock(&mutex_);
         if (!running_)
             return;
-        events = tracker_->expire(Clock::now());
+        events = tracker_->expire(now);
         applyLocked(events);
+        next = tracker_->nextExpiry();
     }
+    // A timeout that ends before the next regular check is judged when it ends.
+    if (next && *next > now && *next - now < checkPeriod())
+        expiryTimer_->start(std::chrono::ceil<std::chrono::milliseconds>(*next - now));
     emitAll(events, {});
 }
 

@@ -45,8 +45,9 @@ namespace lifeline::cluster {
 //
 // One packet per interval (QTimer::PreciseTimer) is sent on every path with the same sequence
 // number; timeouts are judged every checkPeriod() = min(interval / 4, 50 ms) on a monotonic
-// clock, after reading what the sockets hold, so a dead peer is reported within timeout +
-// checkPeriod of its last packet.
+// clock, and also at the moment the next one is due when that comes sooner (a dead peer is
+// reported about a millisecond after timeout, not up to a check period later), always after
+// reading what the sockets hold.
 class HeartbeatManager : public QObject {
     Q_OBJECT
 public:
@@ -159,6 +160,7 @@ private:
     QStringList setupIssues_;
     QTimer* sendTimer_;
     QTimer* checkTimer_;
+    QTimer* expiryTimer_; // single shot: the next timeout, when it ends before the next check
     bool encodeFailureLogged_ = false;
 
     mutable QMutex mutex_; // guards everything below (read by snapshot() on other threads)

@@ -156,6 +156,22 @@ QList<MembershipEvent> MembershipTracker::expire(Clock::time_point now) {
     return events;
 }
 
+std::optional<MembershipTracker::Clock::time_point> MembershipTracker::nextExpiry() const {
+    std::optional<Clock::time_point> next;
+    const auto consider = [&next](Clock::time_point at) {
+        if (!next || at < *next)
+            next = at;
+    };
+    for (const auto& peer : peers_)
+        for (const auto& state : peer.paths) {
+            if (state.status == PathStatus::Normal)
+                consider(std::max(*state.lastHeard, state.keptAlive.value_or(*state.lastHeard)) + timeout_);
+            else if (state.status == PathStatus::Unknown)
+                consider(start_ + timeout_);
+        }
+    return next;
+}
+
 QStringList MembershipTracker::peersOn(const QString& path) const {
     return pathPeers_.value(path);
 }

@@ -84,6 +84,10 @@ public:
                    Clock::time_point at);
     // Applies the timeout; call often (the detection delay is at most the time between calls).
     QList<MembershipEvent> expire(Clock::time_point now);
+    // When expire() will next find a timeout if nothing is heard until then: the earliest end of
+    // a Normal path's timeout, or of the start-up timeout while a path is still Unknown. Empty
+    // when nothing is waiting to time out.
+    std::optional<Clock::time_point> nextExpiry() const;
 
     QStringList peers() const { return peerOrder_; }
     QStringList paths() const { return pathOrder_; }

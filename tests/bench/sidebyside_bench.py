@@ -167,6 +167,18 @@ class LifelineRig:
         return all({s["name"] for s in v["servers"] if s["state"] == "Online"} >= names for v in views) \
             and all(self.l.group(n, "failover1").get("state") == "Online" for n in self.c.nodes)
 
+    def breakdown(self, lost):
+        """How the survivor measured its last takeover of `lost`'s group: detection (last
+        heartbeat heard -> declared down) and takeover (declared down -> Online here)."""
+        survivor = next(n for n in self.c.nodes if n.name != self.c[lost].name)
+        st = self.l.status(survivor) or {}
+        recent = [r for r in st.get("failovers", {}).get("recent", [])
+                  if r.get("cause") == "server" and r.get("source") == self.c[lost].name]
+        if not recent or "detectionSeconds" not in recent[-1]:
+            return ""
+        r = recent[-1]
+        return f"; detection {r['detectionSeconds'] * 1000:.0f} ms, takeover {r['takeoverSeconds'] * 1000:.0f} ms"
+
 
 class KeepalivedRig:
     """keepalived -P (VRRP only) per server; its notify script records the VRRP state."""
@@ -419,7 +431,8 @@ def failovers(c, rig, prober, runs, bound_s, then_recover):
         back = wait_until(lambda: prober.first_after(dead), bound_s, interval=0.005,
                           message=f"run {i}: {c.fip(0)} answers again after {owner} lost power")
         gaps.append(prober.longest_gap(t - 0.1, back) * 1000)
-        print(f"  run {i + 1}: {owner} off, outage {gaps[-1]:.0f} ms (settled in {settled_s:.1f} s)",
+        parts = getattr(rig, "breakdown", lambda _: "")(owner)
+        print(f"  run {i + 1}: {owner} off, outage {gaps[-1]:.0f} ms{parts} (settled in {settled_s:.1f} s)",
               flush=True)
         if i < runs - 1 or then_recover:
             recover(c, rig)

@@ -76,6 +76,26 @@ private slots:
         QVERIFY(!tracker.peerLeft("s3"));
     }
 
+    // The heartbeat thread judges the next timeout when it ends: nextExpiry() must name the
+    // moment expire() first reports something, and nothing earlier.
+    void nextExpiryIsWhenExpireNextReports() {
+        auto tracker = makeTracker();
+        QCOMPARE(tracker.nextExpiry(), std::optional(kT0 + 500ms)); // the start-up timeout
+        tracker.heard("s2", "hb1", 1, 1, false, kT0 + 10ms);
+        tracker.heard("s2", "hb2", 1, 1, false, kT0 + 20ms);
+        tracker.heard("s3", "hb1", 1, 1, false, kT0 + 30ms);
+        QCOMPARE(tracker.nextExpiry(), std::optional(kT0 + 510ms)); // s2 on hb1
+        tracker.heard("s2", "hb1", 1, 2, false, kT0 + 110ms);
+        QCOMPARE(tracker.nextExpiry(), std::optional(kT0 + 520ms)); // s2 on hb2
+        QVERIFY(tracker.keepAlive("s2", "hb2", 1, kT0 + 200ms)); // the kernel's answer counts
+        QCOMPARE(tracker.nextExpiry(), std::optional(kT0 + 530ms)); // s3 on hb1
+        QCOMPARE(text(tracker.expire(kT0 + 529ms)), QString());
+        QCOMPARE(text(tracker.expire(kT0 + 530ms)), QString("s3 hb1 offline, down s3"));
+        QCOMPARE(tracker.nextExpiry(), std::optional(kT0 + 610ms)); // s3 no longer counts
+        tracker.expire(kT0 + 700ms);
+        QCOMPARE(tracker.nextExpiry(), std::optional<Clock::time_point>()); // all down: nothing waits
+    }
+
     void downExactlyWhenEveryPathTimedOut() {
         auto tracker = makeTracker();
         tracker.heard("s2", "hb1", 1, 1, false, kT0);
