@@ -354,7 +354,8 @@ static GroupDecision decideOne(const ClusterConfig& config, const Group& g,
 
     // No live owner from here on.
     const bool stoppedInError = obs.state == GroupState::Error && !ownerDown;
-    const bool wantsRun = ownerDown || operatorStart || (stoppedInError && cleared) ||
+    const bool lostRunning = !ownerDown && !obs.lostFrom.isEmpty() && obs.state == GroupState::Offline;
+    const bool wantsRun = ownerDown || lostRunning || operatorStart || (stoppedInError && cleared) ||
                           (in.clusterStart && g.autoStart && obs.state == GroupState::Offline);
     if (stoppedInError && !wantsRun) {
         d.outcome = Outcome::FailedEverywhere;
@@ -381,10 +382,16 @@ static GroupDecision decideOne(const ClusterConfig& config, const Group& g,
         }
         return d;
     }
+    if (lostRunning && candidates.size() > 1 && candidates.first() == obs.lostFrom)
+        candidates.move(0, 1); // a failover: the next server, as if its owner had stayed down
     ctx.plan(QString(), candidates.first());
     if (ownerDown) {
         d.outcome = Outcome::Failover;
         d.reason = QStringLiteral("owner %1 is down: failing over to %2").arg(owner, candidates.first());
+    } else if (lostRunning) {
+        d.outcome = Outcome::Failover;
+        d.reason = QStringLiteral("%1 was lost while it held the group and came back without it: "
+                                  "failing over to %2").arg(obs.lostFrom, candidates.first());
     } else if (operatorStart) {
         d.outcome = Outcome::Start;
         d.reason = QStringLiteral("started by the operator on %1").arg(candidates.first());

@@ -24,6 +24,10 @@ struct GroupObservation {
     // Recovery on the owner ended with a final action that leaves the group
     // where it is (e.g. "no operation"): it stays, in error, until an operator acts.
     bool held = false;
+    // The server that held the group when it was lost (heartbeat timeout, not a graceful
+    // stop), while no server has held it since: it still wants to run. Set when that server
+    // came back before it was declared down for good (a quick restart) and holds nothing now.
+    QString lostFrom;
 };
 
 enum class RequestKind { Start, Stop, Move, Clear };

@@ -99,6 +99,7 @@ GroupPolicyInput inputFrom(const QJsonObject& in) {
             qFatal("bad state for %s", qPrintable(it.key()));
         obs.failedOn = strings(o["failedOn"]);
         obs.held = o["held"].toBool();
+        obs.lostFrom = o["lostFrom"].toString();
         input.groups.insert(it.key(), obs);
     }
     for (const auto& e : in["requests"].toArray()) {
@@ -275,6 +276,8 @@ private slots:
                 if (obs.state != GroupState::Offline && rng.bounded(4) != 0)
                     obs.owner = all[int(rng.bounded(all.size()))];
                 obs.failedOn = subset(all, 30);
+                if (rng.bounded(4) == 0)
+                    obs.lostFrom = all[int(rng.bounded(all.size()))];
                 in.groups.insert(g.name, obs);
                 if (rng.bounded(3) == 0)
                     in.requests << OperatorRequest{kinds[int(rng.bounded(kinds.size()))], g.name,
