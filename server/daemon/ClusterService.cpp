@@ -70,6 +70,10 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
     connect(&executor_, &engine::GroupExecutor::alert, this, &ClusterService::raiseEngineAlert);
     connect(&coordinator_, &engine::GroupCoordinator::alert, this, &ClusterService::raiseEngineAlert);
     connect(&coordinator_, &engine::GroupCoordinator::reevaluate, this, &ClusterService::evaluateSoon);
+    connect(&coordinator_, &engine::GroupCoordinator::lostGroupHandled, this, [this](const QString& group) {
+        lostGroups_.remove(group);
+        lostOverridden_.insert(group); // the peers' marks of it no longer count here
+    });
     connect(&executor_, &engine::GroupExecutor::serverFinalAction, this, [this](int code, const QString& why) {
         // Queued: the executor is still inside its run when it asks.
         QMetaObject::invokeMethod(this, [this, code, why] { performFinalAction(code, why); }, Qt::QueuedConnection);
@@ -77,6 +81,7 @@ ClusterService::ClusterService(Setup setup, QObject* parent)
     connect(&executor_, &engine::GroupExecutor::tableChanged, this, [this] {
         view_.offer(local_, executor_.table());
         noteGroupsOnline(local_, executor_.table());
+        forgetHeldLostGroups();
         monitors_.setActiveResources(executor_.onlineResources());
         pushGroupTable();
         evaluateSoon();
@@ -521,6 +526,10 @@ void ClusterService::onPeerDown(const QString& peer, bool graceful) {
             if (it->active())
                 held << it.key();
     failoverTimes_.serverLost(peer, held, lastHeardAgeMs >= 0 ? now - lastHeardAgeMs : -1, now);
+    for (const auto& group : held) {
+        lostGroups_.insert(group, peer);
+        lostOverridden_.remove(group);
+    }
     resolver_->peerLost(peer, now - effectiveTimeoutMs());
 }
 
@@ -806,6 +815,7 @@ void ClusterService::evaluateGroups() {
         m.order << s.name;
     m.eligible = eligibleServers();
     m.down = downServers();
+    m.lostFrom = lostGroupsNow();
     m.clusterStart = !executor_.table().clusterStarted;
     if (m.clusterStart) {
         // The cluster start: wait until every server that is up has finished
@@ -826,7 +836,7 @@ void ClusterService::evaluateGroups() {
 void ClusterService::pushGroupTable() {
     if (!peerCall_ || state_ == ClusterState::Stopped)
         return;
-    const QJsonObject params{{"table", executor_.table().toJson()}};
+    const QJsonObject params{{"table", localGroupTable()}};
     for (auto it = peers_.begin(); it != peers_.end(); ++it)
         if (it->up)
             peerCall_(it.key(), QStringLiteral("groups.report"), params, 2000,
@@ -876,10 +886,60 @@ void ClusterService::acceptGroupTable(const QString& server, const QJsonObject& 
         return;
     const auto parsed = engine::GroupTable::fromJson(table);
     noteGroupsOnline(server, parsed);
+    QHash<QString, QString> lost;
+    const auto reported = table.value("lost").toObject();
+    for (auto it = reported.begin(); it != reported.end(); ++it)
+        lost.insert(it.key(), it.value().toString());
+    peerLostGroups_.insert(server, lost);
     if (parsed.clusterStarted && peers_.value(server).up)
         executor_.setClusterStarted(true); // joined a running cluster
-    if (view_.offer(server, parsed))
+    const bool changed = view_.offer(server, parsed);
+    forgetHeldLostGroups();
+    if (changed)
         evaluateSoon();
+}
+
+QJsonObject ClusterService::localGroupTable() const {
+    QJsonObject table = executor_.table().toJson();
+    QJsonObject lost;
+    for (auto it = lostGroups_.begin(); it != lostGroups_.end(); ++it)
+        lost.insert(it.key(), it.value());
+    table.insert("lost", lost);
+    return table;
+}
+
+// Held (in any state but Offline) by this server or by a peer that is up and has reported
+// since it came back (the table a lost server sent before it was lost does not count).
+bool ClusterService::heldAnywhere(const QString& group) const {
+    if (executor_.table().groups.value(group).active())
+        return true;
+    for (auto it = peers_.begin(); it != peers_.end(); ++it) {
+        const auto* table = view_.table(it.key());
+        if (it->up && !down_.contains(it.key()) && view_.confirmed(it.key()) && table &&
+            table->groups.value(group).active())
+            return true;
+    }
+    return false;
+}
+
+void ClusterService::forgetHeldLostGroups() {
+    for (auto it = lostGroups_.begin(); it != lostGroups_.end();)
+        it = heldAnywhere(it.key()) ? lostGroups_.erase(it) : std::next(it);
+    for (auto it = lostOverridden_.begin(); it != lostOverridden_.end();)
+        it = heldAnywhere(*it) ? lostOverridden_.erase(it) : std::next(it);
+}
+
+// This server's marks and those of the peers that are up, but not for a group an operator
+// decided here since, nor for one a reachable server holds now.
+QHash<QString, QString> ClusterService::lostGroupsNow() const {
+    QHash<QString, QString> all = lostGroups_;
+    for (auto it = peerLostGroups_.begin(); it != peerLostGroups_.end(); ++it)
+        if (peers_.value(it.key()).up && !down_.contains(it.key()))
+            for (auto g = it->begin(); g != it->end(); ++g)
+                all.insert(g.key(), g.value());
+    for (auto it = all.begin(); it != all.end();)
+        it = lostOverridden_.contains(it.key()) || heldAnywhere(it.key()) ? all.erase(it) : std::next(it);
+    return all;
 }
 
 void ClusterService::runLocal(const engine::RunRequest& request, engine::GroupExecutor::Done done) {

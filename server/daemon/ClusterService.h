@@ -102,7 +102,8 @@ public:
     // RPC entry points of the other servers' engines.
     void runLocal(const engine::RunRequest& request, engine::GroupExecutor::Done done);
     void acceptGroupTable(const QString& server, const QJsonObject& table);
-    QJsonObject localGroupTable() const { return executor_.table().toJson(); }
+    // This server's group table as the other servers get it, with the groups it saw lost ("lost").
+    QJsonObject localGroupTable() const;
     QString leader() const;
     // A monitor asks for `group` to leave `server` (at the leader: recorded, then failed over).
     void groupFailed(const QString& group, const QString& server);
@@ -157,6 +158,9 @@ private:
     void pushMonitorStates();
     QJsonObject localMonitorStates() const;
     void noteGroupsOnline(const QString& server, const engine::GroupTable& table);
+    bool heldAnywhere(const QString& group) const;
+    void forgetHeldLostGroups();
+    QHash<QString, QString> lostGroupsNow() const;
     void dispatch(const QString& server, const engine::RunRequest& request,
                   std::function<void(const engine::RunResult&)> done);
     void raiseEngineAlert(engine::AlertType type, const QString& module, int id, const QString& message);
@@ -233,6 +237,13 @@ private:
     MonitorStates monitorStates_; // the other servers' monitors, as they last reported them
     QTimer monitorPush_;          // coalesces the pushes of our monitor states after changes
     FailoverTimes failoverTimes_;
+    // Groups a lost server held (heartbeat timeout) that no server has held since: if it comes
+    // back holding nothing before it is taken over (a quick restart), they still want to run.
+    // Carried in the group tables: the server that came back may be the one that decides.
+    // Each server forgets its own marks once a reachable server holds the group.
+    QHash<QString, QString> lostGroups_;                     // group -> the lost server
+    QHash<QString, QHash<QString, QString>> peerLostGroups_; // each peer's, as it reported them
+    QSet<QString> lostOverridden_; // an operator decided such a group here since
 };
 
 } // namespace lifeline::daemon

@@ -37,6 +37,7 @@ void GroupCoordinator::evaluate(const Membership& m) {
         auto obs = view_.observe(g.name, m.order, m.down, failedOn_.value(g.name));
         if (transitions_.contains(g.name))
             obs.state = policy::GroupState::Pending;
+        obs.lostFrom = m.lostFrom.value(g.name);
         input.groups.insert(g.name, obs);
     }
     QHash<QString, QList<Reply>> replies;
@@ -58,6 +59,8 @@ void GroupCoordinator::evaluate(const Membership& m) {
         }
         if (d.clearFailures)
             failedOn_.remove(d.group);
+        if (d.clearFailures && !m.lostFrom.value(d.group).isEmpty())
+            emit lostGroupHandled(d.group); // an operator acted: the loss no longer asks it to run
         if (d.alert) {
             const QString key = policy::outcomeName(d.outcome) + d.reason;
             if (alerted_.value(d.group) != key) {

@@ -32,6 +32,9 @@ public:
         QStringList eligible; // may own groups now (see GroupPolicyInput)
         QStringList down;     // known down
         bool clusterStart = false;
+        // group -> the server it was lost with, while no server has held it since
+        // (policy::GroupObservation::lostFrom).
+        QHash<QString, QString> lostFrom;
     };
 
     GroupCoordinator(const config::ClusterConfig& config, const GroupView& view, Dispatch dispatch,
@@ -57,6 +60,8 @@ signals:
     void alert(lifeline::engine::AlertType type, const QString& module, int id, const QString& message);
     // A transition ended or failed over: evaluate again.
     void reevaluate();
+    // An operator request decided `group`, which was wanted only because its server was lost.
+    void lostGroupHandled(const QString& group);
 
 private:
     struct Step {

@@ -77,7 +77,8 @@ class Failover1:
 
 def make_failover1(cluster_factory, lifeline_program, build_dir, *, auto_failback=False,
                    exec_start=None, fip=None, policy=None, fip_recovery="", exec_stop=None,
-                   stop_timeout_s=5, npaction=4, interval_ms=100, timeout_ms=1000, ping=True):
+                   stop_timeout_s=5, npaction=4, interval_ms=100, timeout_ms=1000, ping=True,
+                   ping_timeout_s=0.3):
     for p in ("lifelined", "clpgrp", "clpstat"):
         lifeline_program(p)
     c = cluster_factory(2)
@@ -93,7 +94,7 @@ def make_failover1(cluster_factory, lifeline_program, build_dir, *, auto_failbac
     xml = cluster_xml(c, groups_xml=group_xml("failover1", ["fip@fip1", "disk@disk1", "exec@exec1"],
                                               auto_failback=auto_failback, policy=policy),
                       resources_xml=resources, npaction=npaction, interval_ms=interval_ms,
-                      timeout_ms=timeout_ms, ping=ping)
+                      timeout_ms=timeout_ms, ping=ping, ping_timeout_s=ping_timeout_s)
     scripts = {"failover1/exec1/start.sh": exec_start or APP_START.format(port=PORT, fip=fip, mnt=mp),
                "failover1/exec1/stop.sh": exec_stop or APP_STOP}
     l = Lifeline(c, build_dir).deploy(xml, scripts)
@@ -285,6 +286,32 @@ def cut_off_owner_is_taken_over(c, l, owner: int, survivor: int) -> list:
     l.wait_group(survivor, "failover1", "Online", c[survivor].name, timeout=20)
     assert c.is_mounted(survivor)
     return [e for e in c.power_events() if e["node"] == name]
+
+
+def test_owner_back_without_its_group_before_the_takeover_is_failed_over(
+        cluster_factory, lifeline_program, lifeline_build_dir):
+    """server1 holds failover1 and loses power; it is powered on and its cluster service started
+    again before server2's takeover wait (interval + timeout + ping timeout: 0.1 + 1 + 4 s here)
+    has ended. server2 takes nothing over then (server1 is up again) and server1 holds nothing
+    (it restarted): the group must not stay offline on both. It is failed over to server2, as
+    if server1 had stayed down, and the checker sees no moment with two owners."""
+    c, l, g = make_failover1(cluster_factory, lifeline_program, lifeline_build_dir, ping_timeout_s=4)
+    with OwnershipChecker(c, fips=[g.fip]) as owners:
+        l.start_all()
+        l.wait_all_online()
+        g.on("server1")
+        c.power_off(1)
+        wait_until(lambda: any("Server server1 is down" in a for a in l.alerts(2)), 10,
+                   message="server2 declares server1 down")
+        c.power_on(1)
+        l.start(1)
+        l.wait_group(2, "failover1", "Online", "server2", timeout=20)
+        assert c.is_mounted(2)
+        assert owners.samples > 20
+    alerts = l.alerts(2)
+    # server1 was back before the wait ended: the takeover came from the group policy.
+    assert not any("must have stopped by now" in a for a in alerts), alerts[-10:]
+    assert any("Server server1 is up again" in a for a in alerts), alerts[-10:]
 
 
 def test_isolated_owner_is_down_before_the_takeover(cluster_factory, lifeline_program, lifeline_build_dir):

@@ -19,7 +19,7 @@ from ._util import wait_until
 
 
 def cluster_xml(c, *, name="cluster", interval_ms=100, timeout_ms=1000, syncwait_s=5,
-                npaction=4, ping=True, lans=("interconnect", "public"), groups_xml="",
+                npaction=4, ping=True, ping_timeout_s=0.3, lans=("interconnect", "public"), groups_xml="",
                 resources_xml="", monitors_xml="", extra_cluster_xml="", server_devices=None,
                 heartbeats_xml="", np_xml="") -> str:
     """A clp.conf for every server of `c`: one lanhb per LAN (interconnect first), pingnp on
@@ -41,7 +41,7 @@ def cluster_xml(c, *, name="cluster", interval_ms=100, timeout_ms=1000, syncwait
     np = np_xml
     if ping:
         np = ('<types name="pingnp"/><pingnp name="pingnp1"><priority>0</priority>'
-              '<device>10200</device><interval>0.2</interval><timeout>0.3</timeout><retry>2</retry>'
+              f'<device>10200</device><interval>0.2</interval><timeout>{ping_timeout_s:g}</timeout><retry>2</retry>'
               '<grp id="0"><list id="0"><ip>198.18.0.254</ip></list></grp></pingnp>') + np
     if np:
         np = f"<networkpartition>{np}</networkpartition>"
