@@ -397,8 +397,8 @@ def heal_once(c):
 def settle(c, rig, prober, timeout):
     """Both servers members, one owner of the address, and the client hears it. A server that
     an NP action stopped is powered on and restarted once the survivor owns the address (or
-    after 15 s): a server back within the survivor's wait for it finds the group offline on
-    both (Lifeline takes over only from a server still down when the wait ends)."""
+    after 15 s), so that each partition round measures the takeover itself, not the
+    failover of a group whose owner came back within the survivor's wait."""
     fip = c.fip(0)
     t0 = time.monotonic()
 
