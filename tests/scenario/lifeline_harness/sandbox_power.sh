@@ -51,8 +51,9 @@ if [ -z "${LL_IN_HOST_NS:-}" ] && [ "$(readlink /proc/self/ns/mnt)" != "$(readli
   LL_IN_HOST_NS=1 exec nsenter -t "$LL_ANCHOR_PID" -m -- /bin/bash "$0" "${orig_args[@]}"
 fi
 
-echo "$(date +%s.%N) $node $action by=${by:-caller} pid=$$" >> "$state/power.log"
+# The state first: whoever sees the action in the log finds the node off.
 echo off > "$state/$node.power"
+echo "$(date +%s.%N) $node $action by=${by:-caller} pid=$$" >> "$state/power.log"
 
 # 1. Links down: switch side first (peers lose the node at once), then the node's own side.
 for p in $LL_SWITCH_PORTS; do ip -n "$LL_SWITCH_NETNS" link set dev "$p" down 2>/dev/null; done
