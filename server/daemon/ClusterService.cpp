@@ -911,12 +911,12 @@ QJsonObject ClusterService::localGroupTable() const {
 // Held (in any state but Offline) by this server or by a peer that is up and has reported
 // since it came back (the table a lost server sent before it was lost does not count).
 bool ClusterService::heldAnywhere(const QString& group) const {
-    if (executor_.table().groups.value(group).active())
-        return true;
-    for (auto it = peers_.begin(); it != peers_.end(); ++it) {
-        const auto* table = view_.table(it.key());
-        if (it->up && !down_.contains(it.key()) && view_.confirmed(it.key()) && table &&
-            table->groups.value(group).active())
+    QStringList order;
+    for (const auto& s : config_.serversByPriority())
+        order << s.name;
+    for (const auto& holder : view_.holders(group, order)) {
+        const Peer p = peers_.value(holder);
+        if (holder == local_ || (p.up && !down_.contains(holder) && view_.confirmed(holder)))
             return true;
     }
     return false;

@@ -292,9 +292,10 @@ def test_owner_back_without_its_group_before_the_takeover_is_failed_over(
         cluster_factory, lifeline_program, lifeline_build_dir):
     """server1 holds failover1 and loses power; it is powered on and its cluster service started
     again before server2's takeover wait (interval + timeout + ping timeout: 0.1 + 1 + 8 s here,
-    room for a slow start under load) has ended. server2 takes nothing over then (server1 is up again) and server1 holds nothing
-    (it restarted): the group must not stay offline on both. It is failed over to server2, as
-    if server1 had stayed down, and the checker sees no moment with two owners."""
+    room for a slow start under load) has ended. server2 takes nothing over then (server1 is up
+    again) and server1 holds nothing (it restarted): the group must not stay offline on both.
+    It is failed over to server2, as if server1 had stayed down, and the checker sees no moment
+    with two owners."""
     c, l, g = make_failover1(cluster_factory, lifeline_program, lifeline_build_dir, ping_timeout_s=8)
     with OwnershipChecker(c, fips=[g.fip]) as owners:
         l.start_all()
